@@ -1,0 +1,115 @@
+"""Application settings, read from ``SURVEY_*`` environment variables.
+
+Every setting has a safe development default except the secret key in
+production: ``ProductionConfig.validate`` refuses to start without it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read ``SURVEY_<name>`` from the environment."""
+    return os.environ.get(f"SURVEY_{name}", default)
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults: SQLite under ``instance/``, log-only mail."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key")
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'survey.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Public base URL used to build survey links, QR codes and SMS text.
+    BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
+    INVITATION_DAYS = env_int("INVITATION_DAYS", 30)
+    # Intake limits: a batch of at most this many cases, bodies up to this size.
+    INTAKE_MAX_BATCH = env_int("INTAKE_MAX_BATCH", 1000)
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    COMMENT_MAX_CHARS = env_int("COMMENT_MAX_CHARS", 2000)
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    WTF_CSRF_TIME_LIMIT = None  # a survey may stay open on a phone for hours
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URL", "memory://")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_INTAKE = env("RATELIMIT_INTAKE", "600 per minute")
+    RATELIMIT_SURVEY = env("RATELIMIT_SURVEY", "30 per minute")
+    RATELIMIT_AUTH = env("RATELIMIT_AUTH", "10 per minute; 50 per hour")  # sign-in and reset, per client
+    # Per link: a real citizen submits once; replays beyond this are refused before any work.
+    RATELIMIT_SURVEY_TOKEN = env("RATELIMIT_SURVEY_TOKEN", "10 per hour")
+    # Reverse proxies in front of the app (X-Forwarded-For hops to trust); 0 = none.
+    PROXY_HOPS = env_int("PROXY_HOPS", 0)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    FORCE_HTTPS = env_bool("FORCE_HTTPS", False)
+    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", False)
+    # Outgoing mail: smtp://user:pass@host:587?from=noreply@example.gov.vn (or smtps://); unset = log only.
+    SMTP_URL = env("SMTP_URL")
+    PUBLISH_MONTHLY_CRON = env("PUBLISH_MONTHLY_CRON", "0 6 1 * *")
+    PUBLISH_QUARTERLY_CRON = env("PUBLISH_QUARTERLY_CRON", "30 6 1 1,4,7,10 *")
+    RANK_MIN_RESPONSES = env_int("RANK_MIN_RESPONSES", 30)
+
+    @classmethod
+    def validate(cls) -> None:
+        """Raise if this configuration is unsafe to run."""
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
+    SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    SCHEDULER_ENABLED = False
+    BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    FORCE_HTTPS = env_bool("FORCE_HTTPS", True)
+    SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
+
+    @classmethod
+    def validate(cls) -> None:
+        secret = env("SECRET_KEY")
+        if not secret or len(secret) < 32:
+            raise RuntimeError(
+                "SURVEY_SECRET_KEY must be set to at least 32 random characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        cls.SECRET_KEY = secret
+
+
+CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """The configuration class named by ``name`` or ``SURVEY_ENV``."""
+    key = name or env("ENV", "development") or "development"
+    if key not in CONFIGS:
+        raise RuntimeError(f"SURVEY_ENV must be one of {sorted(CONFIGS)}, not {key!r}")
+    return CONFIGS[key]
