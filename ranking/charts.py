@@ -1,0 +1,118 @@
+"""Funnel and caterpillar plots as SVG text (matplotlib), rendered once at publication.
+
+Arrays in, SVG out: no database and no Flask. Output is deterministic (fixed hash
+salt, no date metadata) so the same snapshot always yields the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ranking.funnel import funnel_limits
+from ranking.stats import Z95, Z998
+
+# Colours chosen for contrast on white and for colour-blind readers; markers also differ.
+BAND_STYLE = {
+    "well_above": ("#1d6b34", "^"),
+    "above": ("#3f8f4f", "^"),
+    "expected": ("#4a5360", "o"),
+    "below": ("#b0501a", "v"),
+    "well_below": ("#a4161a", "v"),
+}
+LIMIT_COLOURS = {"95": "#4a5360", "998": "#1b1f24"}
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": "survey-snapshot", "svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def funnel_svg(
+    n: Sequence[float],
+    rate: Sequence[float],
+    bands: Sequence[str | None],
+    target: float,
+    tau2: float,
+    title: str,
+    x_label: str = "Responses",
+    y_label: str = "Share satisfied",
+) -> str:
+    """Rate against responses with 95% and 99.8% limits around ``target`` (METHODOLOGY §5)."""
+    n_arr = np.asarray(n, dtype=float)
+    rate_arr = np.asarray(rate, dtype=float)
+    keep = np.isfinite(n_arr) & np.isfinite(rate_arr) & (n_arr > 0)
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), dpi=100)
+    if keep.any() and np.isfinite(target):
+        grid = np.geomspace(max(1.0, n_arr[keep].min() * 0.8), n_arr[keep].max() * 1.25, 200)
+        for z_c, key, style in ((Z95, "95", "--"), (Z998, "998", "-")):
+            low, high = funnel_limits(grid, target, tau2 or 0.0, z_c)
+            label = "95% limits" if key == "95" else "99.8% limits"
+            ax.plot(grid, low, style, color=LIMIT_COLOURS[key], linewidth=1, label=label)
+            ax.plot(grid, high, style, color=LIMIT_COLOURS[key], linewidth=1)
+        ax.axhline(target, color="#0b4f8a", linewidth=1, label=f"Group average {target:.1%}")
+    bands_arr = np.asarray([b or "expected" for b in bands])
+    for band, (colour, marker) in BAND_STYLE.items():
+        mask = keep & (bands_arr == band)
+        if mask.any():
+            ax.scatter(
+                n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=band.replace("_", " "), zorder=3
+            )
+    ax.set_xscale("log")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.set_title(title)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    # Outside the axes: the lower right is where large, low-scoring agencies are drawn.
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.grid(alpha=0.3)
+    return _svg(fig)
+
+
+def caterpillar_svg(
+    labels: Sequence[str],
+    score: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    bands: Sequence[str | None],
+    title: str,
+    x_label: str = "Score (share satisfied, adjusted for size)",
+) -> str:
+    """Each agency's score with its 95% credible interval, ordered by score."""
+    score_arr = np.asarray(score, dtype=float)
+    keep = np.flatnonzero(np.isfinite(score_arr))
+    order = keep[np.argsort(score_arr[keep], kind="stable")]
+    height = min(max(3.0, 0.16 * len(order) + 1.2), 60.0)
+    fig, ax = plt.subplots(figsize=(7.5, height), dpi=100)
+    positions = np.arange(len(order))
+    low_arr, high_arr = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    bands_arr = np.asarray([b or "expected" for b in bands])
+    for band, (colour, marker) in BAND_STYLE.items():
+        idx = [k for k, i in enumerate(order) if bands_arr[i] == band]
+        if not idx:
+            continue
+        chosen = order[idx]
+        ax.hlines(positions[idx], low_arr[chosen], high_arr[chosen], color=colour, linewidth=1.5)
+        ax.scatter(
+            score_arr[chosen], positions[idx], color=colour, marker=marker, s=14, zorder=3, label=band.replace("_", " ")
+        )
+    if len(order) <= 60:
+        ax.set_yticks(positions, [labels[i] for i in order], fontsize=7)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel("Agencies, ordered by score")
+    ax.set_xlabel(x_label)
+    ax.set_title(title)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.grid(axis="x", alpha=0.3)
+    return _svg(fig)
