@@ -1,0 +1,67 @@
+"""Citizen satisfaction survey and public ranking service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import INSTANCE_DIR, Config, config_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` is a config class or name; ``overrides`` win over both."""
+    config_class = config if isinstance(config, type) else config_for(config)
+    config_class.validate()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from survey import accounts, errors, i18n, request_log, security
+    from survey.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    accounts.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    request_log.init_app(app)
+
+    from survey.admin import bp as admin_bp
+    from survey.api import bp as api_bp
+    from survey.auth import bp as auth_bp
+    from survey.citizen import bp as citizen_bp
+    from survey.manage import bp as manage_bp
+    from survey.public import bp as public_bp
+
+    app.register_blueprint(citizen_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(manage_bp)
+    app.register_blueprint(admin_bp)
+    csrf.exempt(api_bp)  # bearer-key API: no cookies, so no CSRF surface
+
+    from survey.cli import register_commands
+
+    register_commands(app)
+    return app

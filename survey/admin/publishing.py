@@ -1,0 +1,89 @@
+"""The publication schedule as configured, its next run times, and publishing a period by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.triggers.cron import CronTrigger
+from flask import current_app
+from sqlalchemy import select
+
+from ranking.periods import CITY_TZ, parse_period
+from ranking.publish import PublishResult, publish_period
+from survey.admin.trail import actor
+from survey.audit import record
+from survey.extensions import db
+from survey.models import Snapshot
+from survey.notify.messages import notify_publication
+
+SCHEDULE_SETTINGS = ("PUBLISH_MONTHLY_CRON", "PUBLISH_QUARTERLY_CRON")
+NEXT_RUNS = 3
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    setting: str
+    expression: str
+    next_runs: list[datetime]
+    problem: str | None = None
+
+
+def next_runs(expression: str, now: datetime, count: int = NEXT_RUNS) -> list[datetime]:
+    """The next ``count`` fire times of a crontab expression, in city time (Asia/Ho_Chi_Minh)."""
+    trigger = CronTrigger.from_crontab(expression, timezone=CITY_TZ)
+    runs: list[datetime] = []
+    previous = None
+    moment = now.astimezone(CITY_TZ)
+    for _ in range(count):
+        fire = trigger.get_next_fire_time(previous, moment)
+        if fire is None:
+            break
+        runs.append(fire)
+        previous, moment = fire, fire
+    return runs
+
+
+def schedule(now: datetime | None = None) -> list[ScheduleEntry]:
+    now = now or datetime.now(UTC)
+    entries = []
+    for setting in SCHEDULE_SETTINGS:
+        expression = current_app.config[setting]
+        try:
+            entries.append(ScheduleEntry(setting, expression, next_runs(expression, now)))
+        except ValueError as exc:  # a bad SURVEY_PUBLISH_*_CRON: show it rather than fail the page
+            entries.append(ScheduleEntry(setting, expression, [], str(exc)))
+    return entries
+
+
+def scheduler_status() -> dict[str, bool]:
+    return {
+        "enabled": bool(current_app.config.get("SCHEDULER_ENABLED")),
+        "running_here": "scheduler" in current_app.extensions,
+    }
+
+
+def recent_snapshots(limit: int = 10) -> list[Snapshot]:
+    return list(db.session.scalars(select(Snapshot).order_by(Snapshot.id.desc()).limit(limit)))
+
+
+def publish_now(period_key: str, provisional: bool) -> list[PublishResult]:
+    """Publish every peer group of the period (raises ``PublicationError`` for an unfinished one).
+
+    ``publish_period`` commits each group itself; the audit entries follow in one commit.
+    """
+    period = parse_period(period_key)
+    results = publish_period(
+        db.session, period, now=datetime.now(UTC), provisional=provisional, on_created=notify_publication
+    )
+    for result in results:
+        if result.created:
+            record(
+                actor(),
+                "snapshot.publish",
+                f"snapshot:{result.snapshot_id}",
+                None,
+                {"period": result.period, "peer_group": result.peer_group, "provisional": provisional},
+            )
+    db.session.commit()
+    return results

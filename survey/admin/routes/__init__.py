@@ -1,0 +1,14 @@
+"""Admin views, one module per resource; importing them registers their routes on ``bp``."""
+
+from survey.admin.routes import (  # noqa: F401
+    agencies,
+    api_keys,
+    audit,
+    cases,
+    home,
+    imports,
+    questions,
+    schedule,
+    services,
+    users,
+)

@@ -1,0 +1,43 @@
+"""API keys: list, create (the plain key is shown once, on the response to the POST), revoke."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from survey.admin import bp
+from survey.admin.agencies import parent_choices
+from survey.admin.forms import ApiKeyForm, options
+from survey.admin.keys import all_keys, create_key, revoke_key, scope_ids
+from survey.admin.pages import form_status
+from survey.authz import admin_required
+from survey.extensions import db
+from survey.models import ApiKey
+
+
+@bp.get("/api-keys")
+@admin_required
+def api_keys():
+    return render_template("admin/api_keys/list.html", keys=all_keys())
+
+
+@bp.route("/api-keys/new", methods=["GET", "POST"])
+@admin_required
+def api_keys_new():
+    form = ApiKeyForm()
+    form.agencies.choices = options(parent_choices())
+    if form.validate_on_submit():
+        agency_ids = set() if form.all_agencies.data else scope_ids(form.agencies.data, form.include_subagencies.data)
+        key, plain = create_key(form.name.data, agency_ids)
+        # Rendered, not redirected: the plain key exists only in this response (never stored, never cached).
+        return render_template("admin/api_keys/created.html", key=key, plain=plain), 201
+    return render_template("admin/api_keys/form.html", form=form), form_status(form)
+
+
+@bp.post("/api-keys/<int:key_id>/revoke")
+@admin_required
+def api_keys_revoke(key_id: int):
+    key = db.get_or_404(ApiKey, key_id)
+    if revoke_key(key):
+        flash(_("Key %(prefix)s… was revoked; case systems using it are now refused.", prefix=key.prefix))
+    return redirect(url_for(".api_keys"), 303)

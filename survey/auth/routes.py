@@ -1,0 +1,101 @@
+"""Sign-in, sign-out (here or everywhere) and password reset views."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from survey.auth import bp
+from survey.auth.forms import NewPasswordForm, ResetRequestForm, SignInForm
+from survey.auth.reset import complete_reset, find_reset, request_reset
+from survey.auth.signin import authenticate
+from survey.auth.signin import sign_out_everywhere as bump_session_version
+from survey.authz import staff_required
+from survey.extensions import limiter
+from survey.i18n import current_locale
+
+DEFAULT_AUTH_LIMIT = "10 per minute; 50 per hour"
+
+
+def auth_limit() -> str:
+    """Per-IP limit on credential POSTs (sign-in, reset); override with RATELIMIT_AUTH."""
+    return current_app.config.get("RATELIMIT_AUTH", DEFAULT_AUTH_LIMIT)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so a crafted link cannot bounce a fresh session to another site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def sign_in():
+    destination = safe_next(request.args.get("next")) or url_for("manage.dashboard")
+    if current_user.is_authenticated:
+        return redirect(destination)
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        result = authenticate(form.email.data, form.password.data)
+        if result.ok:
+            session.clear()  # a fresh session on privilege change (no fixation)
+            login_user(result.user)
+            return redirect(destination, code=303)
+        failed = True
+    status = 422 if form.errors else 200
+    return render_template("auth/sign_in.html", form=form, failed=failed), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."))
+    return redirect(url_for("auth.sign_in"), code=303)
+
+
+@bp.post("/sign-out-everywhere")
+@staff_required
+def sign_out_everywhere():
+    bump_session_version(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out on every device."))
+    return redirect(url_for("auth.sign_in"), code=303)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        request_reset(form.email.data, current_locale())
+        return render_template("auth/reset_sent.html")
+    return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset_password(token: str):
+    if find_reset(token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        if complete_reset(token, form.password.data) is None:
+            return render_template("auth/reset_invalid.html"), 404
+        flash(_("Your password has been changed. Please sign in."))
+        return redirect(url_for("auth.sign_in"), code=303)
+    # The page sets <meta name="referrer" content="no-referrer">: its URL holds the token.
+    return render_template("auth/reset_password.html", form=form, token=token), 422 if form.errors else 200

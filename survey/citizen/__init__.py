@@ -1,0 +1,7 @@
+"""The citizen's survey: one page per single-use link."""
+
+from flask import Blueprint
+
+bp = Blueprint("citizen", __name__)
+
+from survey.citizen import routes  # noqa: E402,F401

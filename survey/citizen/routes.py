@@ -1,0 +1,79 @@
+"""Survey link views: show the form, accept one submission, thank the citizen."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
+
+from survey.citizen import bp
+from survey.citizen.forms import NO_ANSWER, survey_form_class
+from survey.extensions import csrf, limiter
+from survey.i18n import current_locale
+from survey.intake import CITY_TZ
+from survey.models.base import as_utc
+from survey.questions import active_question_set
+from survey.responses import LinkState, find_link, record_response
+from survey.tokens import sha256_hex
+
+STATUS_FOR_STATE = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.USED: 409}
+
+
+def survey_limit() -> str:
+    return current_app.config["RATELIMIT_SURVEY"]
+
+
+def token_limit() -> str:
+    return current_app.config["RATELIMIT_SURVEY_TOKEN"]
+
+
+def token_key() -> str:
+    # The hash, not the token, so limiter storage (e.g. Redis) never holds a working link.
+    return "token:" + sha256_hex(request.view_args.get("token", ""))[:24]
+
+
+def closed_link(state: LinkState):
+    return render_template("citizen/closed.html", state=state.value), STATUS_FOR_STATE[state]
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@limiter.limit(survey_limit, methods=["POST"])
+@limiter.limit(token_limit, key_func=token_key, methods=["POST"])
+@csrf.exempt  # the form checks its own CSRF token and re-shows itself with a clear message
+def survey(token: str):
+    link = find_link(token)
+    if link.state is not LinkState.OPEN:
+        return closed_link(link.state)
+    invitation = link.invitation
+    locale = current_locale()
+    qset = active_question_set()
+    form = survey_form_class(qset, locale)()
+    if form.validate_on_submit():
+        answers = {}
+        for question in qset.questions:
+            if question.kind == "text":
+                continue
+            raw = form[question.key].data
+            answers[question.key] = None if raw in (None, "", NO_ANSWER) else int(raw)
+        comment_field = next((q.key for q in qset.questions if q.kind == "text"), None)
+        comment = form[comment_field].data if comment_field else None
+        if not record_response(invitation, qset, answers, comment, locale):
+            return closed_link(LinkState.USED)
+        return redirect(url_for("citizen.thanks", lang=locale if locale != "vi" else None), code=303)
+    case = invitation.case
+    completed = as_utc(case.completed_at).astimezone(CITY_TZ)
+    status = 422 if form.errors else 200
+    return render_template(
+        "citizen/survey.html",
+        form=form,
+        qset=qset,
+        agency=case.agency.name(locale),
+        service=case.service.name(locale),
+        case_ref=case.case_ref,
+        completed=format_date(completed, "long"),
+        token=token,
+    ), status
+
+
+@bp.get("/thanks")
+def thanks():
+    return render_template("citizen/thanks.html")

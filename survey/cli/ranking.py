@@ -1,0 +1,123 @@
+"""``flask ranking …``: import counts, publish, export, verify, catch up."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from sqlalchemy import select
+
+from ranking.importer import ImportFailed, parse_counts, store_counts
+from ranking.opendata import snapshots_csv, snapshots_json
+from ranking.periods import parse_period
+from ranking.publish import PublicationError, catch_up, latest_snapshot, publish_period
+from ranking.verify import verify_all
+from survey.audit import record
+from survey.extensions import db
+from survey.models import Snapshot
+from survey.notify.messages import notify_publication
+
+
+def period_option(value: str):
+    try:
+        return parse_period(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group()
+def ranking() -> None:
+    """League tables: import, publish, export, verify."""
+
+
+@ranking.command("import-counts")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--period", required=True, help="Month (2026-10) or quarter (2026-Q3) the counts belong to.")
+def import_counts(path: str, period: str) -> None:
+    """Import aggregate counts (agency_code,agency_name,peer_group,parent_code,responses,positive)."""
+    target = period_option(period)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = parse_counts(handle)
+    except UnicodeDecodeError:
+        raise click.ClickException("the file is not UTF-8 text; nothing was stored") from None
+    except ImportFailed as failure:
+        for line in failure.errors[:50]:
+            click.echo(f"  {line}", err=True)
+        raise click.ClickException(f"{len(failure.errors)} problem(s) in {path}; nothing was stored") from None
+    with click.progressbar(length=len(rows), label="Storing counts") as bar:
+        summary = store_counts(db.session, rows, target, source=path.rsplit("/", 1)[-1], progress=bar.update)
+    click.echo(
+        f"Imported {summary['rows']} agencies for {target.key}: {summary['responses']} responses, "
+        f"{summary['positive']} positive; {summary['agencies_created']} agencies created."
+    )
+
+
+@ranking.command("publish")
+@click.option("--period", required=True, help="Month (2026-10) or quarter (2026-Q3).")
+@click.option("--provisional", is_flag=True, help="Publish a period that has not ended yet, marked provisional.")
+@click.option("--correct", "correction", metavar="REASON", help="Publish a correction superseding the snapshot.")
+@click.option("--no-charts", is_flag=True, help="Skip chart rendering (faster; for benchmarks).")
+def publish(period: str, provisional: bool, correction: str | None, no_charts: bool) -> None:
+    """Publish the period's league tables, one immutable snapshot per peer group."""
+    target = period_option(period)
+    try:
+        results = publish_period(
+            db.session,
+            target,
+            now=datetime.now(UTC),
+            provisional=provisional,
+            correction=correction,
+            render_charts=not no_charts,
+            on_created=notify_publication,
+        )
+    except PublicationError as exc:
+        raise click.ClickException(str(exc)) from None
+    for result in results:
+        status = f"snapshot {result.snapshot_id}" if result.created else f"skipped ({result.reason})"
+        click.echo(f"{result.period} {result.peer_group}: {status}")
+        if result.created:
+            record(
+                "cli",
+                "snapshot.publish",
+                f"snapshot:{result.snapshot_id}",
+                after={"period": result.period, "peer_group": result.peer_group, "correction": correction},
+            )
+    db.session.commit()
+
+
+@ranking.command("export")
+@click.option("--period", required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def export(period: str, fmt: str) -> None:
+    """Write the period's open data (latest revision of each peer group) to standard output."""
+    target = period_option(period)
+    groups = db.session.scalars(select(Snapshot.peer_group).where(Snapshot.period == target.key).distinct())
+    snapshots = [latest_snapshot(db.session, target.key, group) for group in sorted(groups)]
+    if not snapshots:
+        raise click.ClickException(f"nothing published for {target.key}")
+    click.echo(snapshots_csv(snapshots) if fmt == "csv" else snapshots_json(snapshots), nl=False)
+
+
+@ranking.command("verify")
+def verify() -> None:
+    """Recompute the hash chain and every snapshot's figures; exit 1 on any difference."""
+    checked = failed = 0
+    for snapshot, problems in verify_all(db.session):
+        checked += 1
+        if problems:
+            failed += 1
+            click.echo(f"snapshot {snapshot.id} ({snapshot.period} {snapshot.peer_group}): FAILED")
+            for problem in problems[:20]:
+                click.echo(f"  {problem}")
+    click.echo(f"Verified {checked} snapshot(s): {checked - failed} intact, {failed} with differences.")
+    if failed:
+        raise SystemExit(1)
+
+
+@ranking.command("catch-up")
+def catch_up_command() -> None:
+    """Publish every ended month and quarter that has responses but no snapshot yet."""
+    results = catch_up(db.session, datetime.now(UTC), on_created=notify_publication)
+    created = [r for r in results if r.created]
+    click.echo(f"Publication catch-up: {len(created)} new snapshot(s).")

@@ -1,0 +1,307 @@
+"""Registering completed cases and issuing their single-use survey invitations.
+
+Validation is separate from storage so a batch can be checked whole before any row
+is written: a batch with one bad case stores nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from survey.extensions import db
+from survey.models import Agency, ApiKey, Case, Invitation, Service
+from survey.models.base import as_utc, to_naive_utc, utcnow
+from survey.models.case import CHANNELS
+from survey.problems import ApiError, field_error
+from survey.tokens import new_salt, sha256_hex, token_for_salt
+
+CITY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+CASE_FIELDS = ("agency_code", "service_code", "case_ref", "received_at", "due_at", "completed_at", "channel")
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+CASE_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    agency_code: str
+    service_code: str
+    case_ref: str
+    received_at: datetime
+    due_at: datetime
+    completed_at: datetime
+    channel: str
+
+
+@dataclass(frozen=True)
+class IssuedCase:
+    case: Case
+    token: str
+    created: bool
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """ISO 8601; a timestamp without offset is read as city time (Asia/Ho_Chi_Minh)."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        raise ValueError("must be an ISO 8601 date-time string, e.g. 2026-10-05T14:30:00+07:00")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("is not a valid ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=CITY_TZ)
+    if not 2000 <= parsed.year <= 2100:
+        raise ValueError("year must be between 2000 and 2100")
+    return to_naive_utc(parsed)
+
+
+def validate_case(obj: Any, index: int | None = None) -> tuple[CaseInput | None, list[dict]]:
+    """Check one case's shape and values; return the parsed case or field errors."""
+    base = "" if index is None else f"/cases/{index}"
+    if not isinstance(obj, dict):
+        return None, [field_error(base or "/", "each case must be a JSON object", index)]
+    errors = [field_error(f"{base}/{key}", "unknown field", index) for key in obj if key not in CASE_FIELDS]
+    values: dict[str, Any] = {}
+    for key in CASE_FIELDS:
+        pointer = f"{base}/{key}"
+        if key not in obj or obj[key] is None:
+            errors.append(field_error(pointer, "is required", index))
+            continue
+        raw = obj[key]
+        if key.endswith("_at"):
+            try:
+                values[key] = parse_timestamp(raw)
+            except ValueError as exc:
+                errors.append(field_error(pointer, str(exc), index))
+            continue
+        if not isinstance(raw, str):
+            errors.append(field_error(pointer, "must be a string", index))
+            continue
+        pattern = CASE_REF_RE if key == "case_ref" else CODE_RE
+        if key == "channel":
+            if raw not in CHANNELS:
+                errors.append(field_error(pointer, f"must be one of {', '.join(CHANNELS)}", index))
+                continue
+        elif not pattern.match(raw):
+            errors.append(field_error(pointer, "must be 1-64 letters, digits or . _ - (and : in case_ref)", index))
+            continue
+        values[key] = raw
+    if {"received_at", "completed_at"} <= values.keys() and values["completed_at"] < values["received_at"]:
+        errors.append(field_error(f"{base}/completed_at", "is before received_at", index))
+    if {"received_at", "due_at"} <= values.keys() and values["due_at"] < values["received_at"]:
+        errors.append(field_error(f"{base}/due_at", "is before received_at", index))
+    if "completed_at" in values and values["completed_at"] > utcnow() + CLOCK_SKEW:
+        errors.append(field_error(f"{base}/completed_at", "is in the future", index))
+    if errors:
+        return None, errors
+    return CaseInput(**values), []
+
+
+def validate_batch(items: list[Any]) -> list[CaseInput]:
+    """Validate every case; raise one 422 listing all failures, or return all cases."""
+    parsed: list[CaseInput] = []
+    errors: list[dict] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, obj in enumerate(items):
+        case, case_errors = validate_case(obj, index)
+        errors.extend(case_errors)
+        if case is None:
+            continue
+        key = (case.agency_code, case.case_ref)
+        if key in seen:
+            errors.append(field_error(f"/cases/{index}/case_ref", f"duplicates case {seen[key]} of this batch", index))
+        seen[key] = index
+        parsed.append(case)
+    if errors:
+        failed = sorted({e["index"] for e in errors if "index" in e})
+        raise ApiError(
+            422, f"{len(failed)} of {len(items)} cases are invalid; none was stored.", errors, "invalid-fields"
+        )
+    return parsed
+
+
+def resolve_references(cases: list[CaseInput], api_key: ApiKey | None) -> tuple[dict[str, Agency], dict[str, Service]]:
+    """Look up agency and service codes in two queries; 404 for unknown codes, 403 outside the key's scope."""
+    agency_codes = {c.agency_code for c in cases}
+    service_codes = {c.service_code for c in cases}
+    agencies = {
+        a.code: a for a in db.session.scalars(select(Agency).where(Agency.code.in_(agency_codes), Agency.active))
+    }
+    services = {
+        s.code: s for s in db.session.scalars(select(Service).where(Service.code.in_(service_codes), Service.active))
+    }
+    unknown = []
+    for index, case in enumerate(cases):
+        if case.agency_code not in agencies:
+            unknown.append(field_error(f"/cases/{index}/agency_code", "unknown agency code", index))
+        if case.service_code not in services:
+            unknown.append(field_error(f"/cases/{index}/service_code", "unknown service code", index))
+    if unknown:
+        raise ApiError(404, "Unknown agency or service code; nothing was stored.", unknown, "unknown-code")
+    if api_key is not None and api_key.agencies:
+        allowed = {a.code for a in api_key.agencies}
+        refused = [
+            field_error(f"/cases/{index}/agency_code", "this API key may not post for this agency", index)
+            for index, case in enumerate(cases)
+            if case.agency_code not in allowed
+        ]
+        if refused:
+            raise ApiError(403, "This API key is not allowed to post for some agencies.", refused, "agency-not-allowed")
+    return agencies, services
+
+
+def _differences(case: Case, wanted: CaseInput, service: Service) -> list[str]:
+    stored = {
+        "service_code": case.service.code,
+        "received_at": case.received_at,
+        "due_at": case.due_at,
+        "completed_at": case.completed_at,
+        "channel": case.channel,
+    }
+    given = {
+        "service_code": service.code,
+        "received_at": wanted.received_at,
+        "due_at": wanted.due_at,
+        "completed_at": wanted.completed_at,
+        "channel": wanted.channel,
+    }
+    return [key for key in stored if stored[key] != given[key]]
+
+
+def register_cases(items: list[CaseInput], api_key: ApiKey | None = None) -> list[IssuedCase]:
+    """Store new cases with their invitations in one transaction; return every case's link.
+
+    Idempotent on (agency, case_ref): an existing identical case returns its existing
+    invitation. A concurrent insert of the same case is retried once, after which the
+    other writer's row is simply found.
+    """
+    agencies, services = resolve_references(items, api_key)
+    for attempt in (1, 2):
+        try:
+            result = _store(items, agencies, services, api_key)
+            # Keep the rows just written loaded: building each link must not reload every case.
+            session = db.session()
+            session.expire_on_commit = False
+            try:
+                session.commit()
+            finally:
+                session.expire_on_commit = True
+            return result
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(items, agencies, services, api_key) -> list[IssuedCase]:
+    keys = [(agencies[c.agency_code].id, c.case_ref) for c in items]
+    existing = (
+        {
+            (case.agency_id, case.case_ref): case
+            for case in db.session.scalars(
+                select(Case)
+                .where(tuple_(Case.agency_id, Case.case_ref).in_(keys))
+                .options(selectinload(Case.invitation), selectinload(Case.service))
+            )
+        }
+        if keys
+        else {}
+    )
+    conflicts = []
+    for index, (key, item) in enumerate(zip(keys, items, strict=True)):
+        case = existing.get(key)
+        if case is not None:
+            differing = _differences(case, item, services[item.service_code])
+            if differing:
+                conflicts.append(
+                    field_error(
+                        f"/cases/{index}/{differing[0]}",
+                        f"case already registered with different {', '.join(differing)}",
+                        index,
+                    )
+                )
+    if conflicts:
+        raise ApiError(
+            409,
+            "Some cases are already registered with different details; nothing was stored.",
+            conflicts,
+            "case-conflict",
+        )
+
+    expiry = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
+    results: list[IssuedCase | None] = []
+    new_cases: list[tuple[int, Case, str]] = []
+    for index, (key, item) in enumerate(zip(keys, items, strict=True)):
+        case = existing.get(key)
+        if case is not None:
+            results.append(IssuedCase(case, token_for_salt(case.invitation.token_salt), False))
+            continue
+        case = Case(
+            agency=agencies[item.agency_code],
+            service=services[item.service_code],
+            case_ref=item.case_ref,
+            received_at=item.received_at,
+            due_at=item.due_at,
+            completed_at=item.completed_at,
+            channel=item.channel,
+            api_key_id=api_key.id if api_key else None,
+        )
+        salt = new_salt()
+        token = token_for_salt(salt)
+        case.invitation = Invitation(token_salt=salt, token_hash=sha256_hex(token), expires_at=expiry)
+        db.session.add(case)
+        new_cases.append((index, case, token))
+        results.append(None)
+    db.session.flush()
+    for index, case, token in new_cases:
+        results[index] = IssuedCase(case, token, True)
+    return [r for r in results if r is not None]
+
+
+def survey_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/s/{token}"
+
+
+def ascii_fold(text: str) -> str:
+    """Vietnamese without diacritics, so an SMS fits the GSM 7-bit alphabet (160 characters)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def sms_text(case: Case, token: str) -> str:
+    expires = as_utc(case.invitation.expires_at).astimezone(CITY_TZ).strftime("%d/%m/%Y")
+    url = survey_url(token)
+    template = "{agency}: moi Ong/Ba danh gia ho so {ref}: {url} (han {date})"
+    agency = ascii_fold(case.agency.name_vi)
+    budget = 160 - len(template.format(agency="", ref=case.case_ref, url=url, date=expires))
+    if len(agency) > budget:
+        agency = agency[: max(budget - 1, 0)].rstrip() + "."
+    return template.format(agency=agency, ref=case.case_ref, url=url, date=expires)
+
+
+def case_payload(issued: IssuedCase) -> dict[str, Any]:
+    case = issued.case
+    base = current_app.config["BASE_URL"].rstrip("/")
+    qr = f"{base}/api/v1/cases/{case.agency.code}/{case.case_ref}/qr"
+    return {
+        "agency_code": case.agency.code,
+        "service_code": case.service.code,
+        "case_ref": case.case_ref,
+        "created": issued.created,
+        "survey_url": survey_url(issued.token),
+        "expires_at": as_utc(case.invitation.expires_at).isoformat().replace("+00:00", "Z"),
+        "sms_text": sms_text(case, issued.token),
+        "qr_svg_url": qr + ".svg",
+        "qr_png_url": qr + ".png",
+    }

@@ -1,0 +1,7 @@
+"""The agency managers' workspace: dashboard, comment inbox and action plans."""
+
+from flask import Blueprint
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+from survey.manage import routes  # noqa: E402,F401

@@ -1,0 +1,352 @@
+"""The dashboard's numbers as plain functions: live (unpublished) figures, trend, drivers, services.
+
+Live figures run the published method (ranking.table via ranking.publish.compute_table)
+on the current month's counts of the agency's whole peer group, so a manager sees
+what the table would say today; they are provisional until the month is published.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from ranking.aggregate import AgencyCounts, group_agencies, period_counts
+from ranking.ledger import clean_number, seed_for
+from ranking.periods import Period, parse_period, period_containing
+from ranking.publish import compute_table, group_inputs
+from ranking.table import MethodParams
+from survey.extensions import db
+from survey.models import Agency, Answer, Question, Response, Service, Snapshot, SnapshotEntry
+from survey.models.base import to_naive_utc
+
+FLAG_BANDS = ("below", "well_below")
+# Driver questions (METHODOLOGY §1); "visits" is positive when one visit was enough.
+DRIVER_KEYS = ("ease", "timeliness", "courtesy", "fairness", "outcome", "visits")
+MIN_GROUP_FOR_IMPACT = 10  # answers needed on each side before comparing satisfied shares
+MIN_SERVICE_ANSWERS = 10
+TABLE_KEYS = (
+    "rate",
+    "rate_low",
+    "rate_high",
+    "score",
+    "score_low",
+    "score_high",
+    "band",
+    "rank",
+    "rank_low",
+    "rank_high",
+)
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    period: Period
+    peer_group: str
+    peers: int  # agencies in the peer group
+    ranked_peers: int
+    responses: int
+    positive: int
+    rate: float | None
+    rate_low: float | None
+    rate_high: float | None
+    score: float | None
+    score_low: float | None
+    score_high: float | None
+    band: str | None
+    rank: float | None
+    rank_low: float | None
+    rank_high: float | None
+    ranked: bool
+    peer_median: float | None
+    cases: int
+    on_time_rate: float | None
+    invitations: int
+    response_rate: float | None
+    provisional: bool = True
+
+
+@dataclass(frozen=True)
+class LiveGroup:
+    """One peer group's league table for a period, computed now and not stored."""
+
+    period: Period
+    peers: list[Agency]
+    counts: dict[int, AgencyCounts]
+    table: dict[str, Any] | None  # None while nobody in the group has answered
+
+    def index_of(self, agency: Agency) -> int | None:
+        return next((i for i, peer in enumerate(self.peers) if peer.id == agency.id), None)
+
+
+def live_group(peer_group: str, now: datetime, params: MethodParams | None = None) -> LiveGroup:
+    period = period_containing(now, "month")
+    peers = group_agencies(db.session, peer_group)
+    counts = period_counts(db.session, period)
+    table = None
+    if any(counts.get(p.id, AgencyCounts()).responses for p in peers):
+        seed = seed_for(period.key, peer_group, 0)
+        table = compute_table(group_inputs(peers, counts), params or MethodParams(), seed)
+    return LiveGroup(period, peers, counts, table)
+
+
+def live_figures(
+    agency: Agency, now: datetime, params: MethodParams | None = None, group: LiveGroup | None = None
+) -> LiveFigures:
+    """This month's figures for ``agency`` computed against its peer group, not yet published."""
+    group = group or live_group(agency.peer_group, now, params)
+    own = group.counts.get(agency.id, AgencyCounts())
+    index = group.index_of(agency)
+    figures: dict[str, Any] = dict(dict.fromkeys((*TABLE_KEYS, "peer_median")), ranked=False, ranked_peers=0)
+    table = group.table
+    if index is not None and table is not None:
+        for key in TABLE_KEYS:
+            value = table[key][index]
+            figures[key] = (str(value) or None) if key == "band" else clean_number(value)
+        figures["ranked"] = bool(table["ranked"][index])
+        figures["ranked_peers"] = int(table["ranked"].sum())
+        scores = [float(s) for s in table["score"] if math.isfinite(s)]
+        figures["peer_median"] = statistics.median(scores) if scores else None
+        if not figures["ranked"]:
+            figures.update(rank=None, rank_low=None, rank_high=None)
+    return LiveFigures(
+        period=group.period,
+        peer_group=agency.peer_group,
+        peers=len(group.peers),
+        responses=own.responses,
+        positive=own.positive,
+        cases=own.cases,
+        on_time_rate=own.on_time / own.cases if own.cases else None,
+        invitations=own.invitations,
+        response_rate=min(own.responses / own.invitations, 1.0) if own.invitations else None,
+        **figures,
+    )
+
+
+def subagency_figures(agency: Agency, now: datetime) -> list[tuple[Agency, LiveFigures]]:
+    """Live figures of the agency's direct sub-agencies (a district's wards), one table per peer group."""
+    children = sorted((c for c in agency.children if c.active), key=lambda c: c.code)
+    groups: dict[str, LiveGroup] = {}
+    found = []
+    for child in children:
+        if child.peer_group not in groups:
+            groups[child.peer_group] = live_group(child.peer_group, now)
+        found.append((child, live_figures(child, now, group=groups[child.peer_group])))
+    return found
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str
+    snapshot_id: int
+    score: float | None
+    score_low: float | None
+    score_high: float | None
+    band: str | None
+    peer_median: float | None
+    suppressed: bool
+
+
+def latest_snapshots(peer_group: str, kind: str = "month", limit: int = 12) -> list[Snapshot]:
+    """The newest revision of each published (non-provisional) period, oldest first."""
+    newest = (
+        select(Snapshot.period, func.max(Snapshot.revision).label("revision"))
+        .where(Snapshot.peer_group == peer_group, Snapshot.period_kind == kind, Snapshot.provisional.is_(False))
+        .group_by(Snapshot.period)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Snapshot)
+        .join(newest, (Snapshot.period == newest.c.period) & (Snapshot.revision == newest.c.revision))
+        .where(Snapshot.peer_group == peer_group)
+        .order_by(Snapshot.period.desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))
+
+
+def trend(agency: Agency, limit: int = 12) -> list[TrendPoint]:
+    """The agency's published score per month next to the median score of its peer group."""
+    snapshots = latest_snapshots(agency.peer_group, limit=limit)
+    if not snapshots:
+        return []
+    entries = db.session.scalars(
+        select(SnapshotEntry).where(SnapshotEntry.snapshot_id.in_([s.id for s in snapshots]))
+    ).all()
+    by_snapshot: dict[int, list[SnapshotEntry]] = defaultdict(list)
+    for entry in entries:
+        by_snapshot[entry.snapshot_id].append(entry)
+    points = []
+    for snapshot in snapshots:
+        group = by_snapshot[snapshot.id]
+        scores = [e.figures.get("score") for e in group if e.figures.get("score") is not None]
+        mine = next((e for e in group if e.agency_id == agency.id or e.agency_code == agency.code), None)
+        if mine is None:
+            continue
+        points.append(
+            TrendPoint(
+                period=snapshot.period,
+                snapshot_id=snapshot.id,
+                score=mine.figures.get("score"),
+                score_low=mine.figures.get("score_low"),
+                score_high=mine.figures.get("score_high"),
+                band=mine.figures.get("band"),
+                peer_median=statistics.median(scores) if scores else None,
+                suppressed=bool(mine.suppressed),
+            )
+        )
+    return points
+
+
+@dataclass(frozen=True)
+class DriverFigure:
+    key: str
+    answered: int
+    positive_share: float | None
+    # Overall-satisfied share among those positive / negative on this driver, and the gap.
+    satisfied_if_positive: float | None
+    satisfied_if_negative: float | None
+    gap: float | None
+    # Phi coefficient between "driver positive" and "overall satisfied" (-1..1).
+    correlation: float | None
+
+
+def _phi(n11: int, n10: int, n01: int, n00: int) -> float | None:
+    """Correlation of two yes/no variables from their 2×2 counts (first index: driver positive)."""
+    margins = (n11 + n10) * (n01 + n00) * (n11 + n01) * (n10 + n00)
+    return (n11 * n00 - n10 * n01) / math.sqrt(margins) if margins else None
+
+
+def driver_breakdown(agency_ids: Iterable[int], start: datetime, end: datetime) -> list[DriverFigure]:
+    """Share of top-two answers per driver, and how strongly each moves overall satisfaction.
+
+    Sorted by correlation with overall satisfaction, strongest first: those are the
+    drivers whose improvement most likely lifts the headline score.
+    """
+    ids = list(agency_ids)
+    positive = case(
+        (Question.kind == "visits", case((Answer.value == 1, 1), else_=0)),
+        else_=case((Answer.value >= 4, 1), else_=0),
+    )
+    satisfied = case((Response.overall >= 4, 1), (Response.overall.is_not(None), 0), else_=None)
+    rows = db.session.execute(
+        select(Question.key, positive, satisfied, func.count(Answer.id))
+        .join(Answer, Answer.question_id == Question.id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Response.agency_id.in_(ids),
+            Response.submitted_at >= to_naive_utc(start),
+            Response.submitted_at < to_naive_utc(end),
+            Question.key.in_(DRIVER_KEYS),
+        )
+        .group_by(Question.key, positive, satisfied)
+    ).all()
+    # cells[key][(driver_positive, overall_satisfied or None)] = count
+    cells: dict[str, dict[tuple[int, int | None], int]] = defaultdict(lambda: defaultdict(int))
+    for key, is_positive, is_satisfied, count in rows:
+        cells[key][(int(is_positive), None if is_satisfied is None else int(is_satisfied))] += int(count)
+    figures = []
+    for key in DRIVER_KEYS:
+        c = cells.get(key, {})
+        answered = sum(c.values())
+        positives = sum(v for (p, _), v in c.items() if p == 1)
+        n11, n10, n01, n00 = c.get((1, 1), 0), c.get((1, 0), 0), c.get((0, 1), 0), c.get((0, 0), 0)
+        if_pos = n11 / (n11 + n10) if n11 + n10 >= MIN_GROUP_FOR_IMPACT else None
+        if_neg = n01 / (n01 + n00) if n01 + n00 >= MIN_GROUP_FOR_IMPACT else None
+        enough = if_pos is not None and if_neg is not None
+        figures.append(
+            DriverFigure(
+                key=key,
+                answered=answered,
+                positive_share=positives / answered if answered else None,
+                satisfied_if_positive=if_pos,
+                satisfied_if_negative=if_neg,
+                gap=if_pos - if_neg if enough else None,
+                correlation=_phi(n11, n10, n01, n00) if enough else None,
+            )
+        )
+    return sorted(figures, key=lambda f: (f.correlation is None, -(f.correlation or 0.0)))
+
+
+@dataclass(frozen=True)
+class ServiceFigure:
+    service_id: int
+    code: str
+    name_vi: str
+    name_en: str
+    answered: int
+    satisfied: int
+
+    @property
+    def share(self) -> float:
+        return self.satisfied / self.answered
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_vi
+
+
+def worst_services(
+    agency_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    min_answers: int = MIN_SERVICE_ANSWERS,
+    limit: int = 5,
+) -> list[ServiceFigure]:
+    """Services with the lowest share satisfied (at least ``min_answers`` answers, so noise is not shamed)."""
+    answered = func.count(Response.overall)
+    satisfied = func.sum(case((Response.overall >= 4, 1), else_=0))
+    rows = db.session.execute(
+        select(Service.id, Service.code, Service.name_vi, Service.name_en, answered, satisfied)
+        .join(Response, Response.service_id == Service.id)
+        .where(
+            Response.agency_id.in_(list(agency_ids)),
+            Response.submitted_at >= to_naive_utc(start),
+            Response.submitted_at < to_naive_utc(end),
+            Response.overall.is_not(None),
+        )
+        .group_by(Service.id, Service.code, Service.name_vi, Service.name_en)
+        .having(answered >= min_answers)
+    ).all()
+    found = [ServiceFigure(r[0], r[1], r[2], r[3], int(r[4]), int(r[5] or 0)) for r in rows]
+    return sorted(found, key=lambda s: (s.share, -s.answered, s.code))[:limit]
+
+
+@dataclass(frozen=True)
+class Flag:
+    snapshot: Snapshot
+    entry: SnapshotEntry
+    band: str
+
+
+def latest_published_entry(agency: Agency) -> SnapshotEntry | None:
+    """The agency's row in the published (non-provisional) snapshot covering the most recent period.
+
+    A quarter published after a month can describe older data (Q3 ends before October
+    does), so "latest" is by the period's end, a month winning a tie, then revision.
+    """
+    recent = db.session.execute(
+        select(SnapshotEntry, Snapshot.period, Snapshot.period_kind, Snapshot.revision)
+        .join(Snapshot, Snapshot.id == SnapshotEntry.snapshot_id)
+        .where(SnapshotEntry.agency_id == agency.id, Snapshot.provisional.is_(False))
+        .order_by(Snapshot.id.desc())
+        .limit(12)
+    ).all()
+    if not recent:
+        return None
+    best = max(recent, key=lambda row: (parse_period(row[1]).end, row[2] == "month", row[3]))
+    return best[0]
+
+
+def current_flag(agency: Agency) -> Flag | None:
+    """A flag when the latest publication put the agency ``below`` or ``well_below`` its peers."""
+    entry = latest_published_entry(agency)
+    if entry is None:
+        return None
+    band = entry.figures.get("band")
+    return Flag(entry.snapshot, entry, band) if band in FLAG_BANDS else None

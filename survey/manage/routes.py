@@ -1,0 +1,342 @@
+"""Managers' views: thin wrappers around figures, inbox, triage and plans.
+
+GET views need a staff role (viewers read); POST views need manager or admin.
+Every id from a URL, form or filter is checked against the user's subtree: 404 outside.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from survey.audit import record
+from survey.auth.signin import actor
+from survey.authz import manager_required, require_agency, staff_required
+from survey.extensions import db
+from survey.i18n import current_locale
+from survey.manage import bp
+from survey.manage.choices import agency_choices, assignable_users, assignee_choices, period_choices, service_choices
+from survey.manage.export import csv_lines
+from survey.manage.figures import (
+    current_flag,
+    driver_breakdown,
+    live_figures,
+    subagency_figures,
+    trend,
+    worst_services,
+)
+from survey.manage.forms import AgencyPickerForm, BulkForm, InboxFilterForm, PlanForm, ProgressForm, TriageForm
+from survey.manage.inbox import comment_in_scope, filters_from_args, inbox_query, page_of
+from survey.manage.labels import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
+from survey.manage.plans import add_progress, file_plan, plans_for
+from survey.manage.scope import chosen_agency, scope_ids, visible_agencies
+from survey.manage.triage import Triage, TriageError, apply_triage, bulk_status, feedback_of, state_of
+from survey.models import ActionPlan, Agency, AuditLog, Service
+
+DRIVER_WINDOW = timedelta(days=90)  # enough answers per driver even early in a month
+
+
+@bp.after_request
+def never_cache(response):
+    # Staff pages hold unpublished figures and comments: keep them out of shared caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def labels() -> dict:
+    return {
+        "band_labels": BAND_LABELS,
+        "driver_labels": DRIVER_LABELS,
+        "status_labels": FEEDBACK_STATUS_LABELS,
+        "plan_status_labels": PLAN_STATUS_LABELS,
+        "rating_labels": RATING_LABELS,
+        "can_change": current_user.is_authenticated and current_user.role in ("admin", "manager"),
+    }
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string; anything but digits is treated as an unknown id (404)."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        abort(404)
+    return int(raw)
+
+
+def page_arg() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+
+
+@bp.get("/")
+@staff_required
+def dashboard():
+    agency = chosen_agency(current_user, id_arg("agency"))
+    locale = current_locale()
+    now = datetime.now(UTC)
+    picker = AgencyPickerForm(formdata=None, agency=str(agency.id))
+    picker.agency.choices = agency_choices(visible_agencies(current_user), locale)
+    flag = current_flag(agency)
+    plans = plans_for([agency.id])
+    return render_template(
+        "manage/dashboard.html",
+        agency=agency,
+        picker=picker,
+        live=live_figures(agency, now),
+        subagencies=subagency_figures(agency, now),
+        trend=trend(agency),
+        drivers=driver_breakdown([agency.id], now - DRIVER_WINDOW, now),
+        services=worst_services([agency.id], now - DRIVER_WINDOW, now),
+        flag=flag,
+        flag_plan=next((p for p in plans if flag and p.snapshot_id == flag.snapshot.id), None),
+        plans=plans,
+        window_days=DRIVER_WINDOW.days,
+    )
+
+
+def inbox_filter_form() -> InboxFilterForm:
+    locale = current_locale()
+    form = InboxFilterForm(formdata=request.args)
+    form.period.choices = period_choices(datetime.now(UTC), request.args.get("period"))
+    form.agency.choices = [
+        SelectChoice("", _("All my agencies")),
+        *agency_choices(visible_agencies(current_user), locale),
+    ]
+    form.service.choices = service_choices(locale)
+    return form
+
+
+def filter_args() -> dict[str, str]:
+    keys = ("period", "agency", "service", "rating", "status", "q")
+    return {key: request.args[key] for key in keys if request.args.get(key)}
+
+
+@bp.get("/inbox")
+@staff_required
+def inbox():
+    scope = scope_ids(current_user)
+    filters = filters_from_args(request.args, scope)
+    page = page_of(inbox_query(scope, filters), page_arg())
+    return render_template(
+        "manage/inbox.html",
+        form=inbox_filter_form(),
+        page=page,
+        bulk=BulkForm(),
+        args=filter_args(),
+        back=request.full_path,
+    )
+
+
+@bp.get("/inbox/export.csv")
+@staff_required
+def export():
+    scope = scope_ids(current_user)
+    filters = filters_from_args(request.args, scope)
+    record(actor(current_user), "feedback.export", "inbox", after=filter_args())
+    db.session.commit()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    return Response(
+        stream_with_context(csv_lines(inbox_query(scope, filters))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="comments-{stamp}.csv"'},
+    )
+
+
+def inbox_path(target: str | None) -> str:
+    """``target`` if it is a path of the inbox (a filtered list to return to), else the inbox."""
+    home = url_for("manage.inbox")
+    if target and target.startswith(home) and "//" not in target and "\\" not in target:
+        return target
+    return home
+
+
+def back_to_inbox() -> str:
+    return inbox_path(request.form.get("back"))
+
+
+def parse_ids(values: list[str]) -> list[int]:
+    if not values or len(values) > 500 or not all(v.isdigit() and len(v) < 13 for v in values):
+        abort(400)
+    return sorted({int(v) for v in values})
+
+
+@bp.post("/inbox/bulk")
+@manager_required
+def bulk():
+    form = BulkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    scope = scope_ids(current_user)
+    responses = [comment_in_scope(i, scope) for i in parse_ids(request.form.getlist("ids"))]
+    if any(r is None for r in responses):
+        abort(404)  # one foreign id refuses the whole batch: nothing is changed
+    changed, skipped = bulk_status(responses, form.action.data, current_user._get_current_object())
+    flash(ngettext("%(num)d comment updated.", "%(num)d comments updated.", changed))
+    if skipped:
+        flash(
+            ngettext(
+                "%(num)d comment could not take that status.",
+                "%(num)d comments could not take that status.",
+                skipped,
+            )
+        )
+    return redirect(back_to_inbox(), code=303)
+
+
+def triage_form(response, scope, formdata=None) -> TriageForm:
+    state = state_of(feedback_of(response))
+    form = TriageForm(
+        formdata=formdata,
+        status=state["status"],
+        assignee=str(state["assignee_id"] or ""),
+        tags=state["tags"].replace(",", ", "),
+        reply=state["reply"] or "",
+        reply_public=state["reply_public"],
+    )
+    form.assignee.choices = assignee_choices(assignable_users(scope))
+    return form
+
+
+def comment_page(response, form: TriageForm, status: int = 200):
+    history = db.session.scalars(
+        select(AuditLog).where(AuditLog.target == f"response:{response.id}").order_by(AuditLog.at.desc())
+    ).all()
+    return render_template(
+        "manage/comment.html",
+        response=response,
+        agency=db.session.get(Agency, response.agency_id),
+        service=db.session.get(Service, response.service_id),
+        feedback=feedback_of(response),
+        form=form,
+        history=history,
+        back=inbox_path(request.args.get("back") or request.form.get("back")),
+    ), status
+
+
+def load_comment(response_id: int):
+    response = comment_in_scope(response_id, scope_ids(current_user))
+    if response is None:
+        abort(404)
+    return response
+
+
+@bp.get("/inbox/<int:response_id>")
+@staff_required
+def comment(response_id: int):
+    response = load_comment(response_id)
+    return comment_page(response, triage_form(response, scope_ids(current_user)))
+
+
+@bp.post("/inbox/<int:response_id>")
+@manager_required
+def triage(response_id: int):
+    response = load_comment(response_id)
+    scope = scope_ids(current_user)
+    form = triage_form(response, scope, formdata=request.form)
+    assignee_id = None
+    if raw := request.form.get("assignee", "").strip():
+        allowed = {str(u.id) for u in assignable_users(scope)}
+        if raw not in allowed:
+            abort(404)  # a user outside the subtree cannot be given a comment
+        assignee_id = int(raw)
+    if form.validate_on_submit():
+        wanted = Triage(
+            status=form.status.data,
+            assignee_id=assignee_id,
+            tags=form.tags.data or "",
+            reply=form.reply.data or "",
+            reply_public=bool(form.reply_public.data),
+        )
+        try:
+            apply_triage(response, wanted, current_user._get_current_object())
+        except TriageError as error:
+            form.form_errors.append(str(error.message))
+        else:
+            flash(_("Saved."))
+            return redirect(url_for("manage.comment", response_id=response.id), code=303)
+    return comment_page(response, form, 422)
+
+
+@bp.get("/plans")
+@staff_required
+def plans():
+    agency_id = id_arg("agency")
+    scope = scope_ids(current_user)
+    if agency_id is not None:
+        require_agency(agency_id)
+        ids = [agency_id]
+    else:
+        ids = scope if scope is not None else [a.id for a in visible_agencies(current_user)]
+    return render_template("manage/plans.html", plans=plans_for(ids))
+
+
+def plan_form(formdata=None, agency_id: int | None = None) -> PlanForm:
+    form = PlanForm(formdata=formdata, agency=str(agency_id or ""))
+    form.agency.choices = agency_choices(visible_agencies(current_user), current_locale())
+    return form
+
+
+@bp.get("/plans/new")
+@manager_required
+def new_plan():
+    agency = chosen_agency(current_user, id_arg("agency"))
+    return render_template("manage/plan_new.html", form=plan_form(agency_id=agency.id), flag=current_flag(agency))
+
+
+@bp.post("/plans/new")
+@manager_required
+def create_plan():
+    raw = request.form.get("agency", "").strip()
+    if not raw.isdigit() or len(raw) > 12:
+        abort(404)
+    agency = chosen_agency(current_user, int(raw))  # 404 outside the subtree
+    form = plan_form(formdata=request.form, agency_id=agency.id)
+    flag = current_flag(agency)
+    if form.validate_on_submit():
+        plan = file_plan(
+            agency,
+            current_user._get_current_object(),
+            form.what.data,
+            form.owner.data,
+            form.due_on.data,
+            flag.snapshot if flag else None,
+        )
+        flash(_("The action plan has been filed. It is shown next to the agency on the public site."))
+        return redirect(url_for("manage.plan", plan_id=plan.id), code=303)
+    return render_template("manage/plan_new.html", form=form, flag=flag), 422
+
+
+def load_plan(plan_id: int) -> ActionPlan:
+    plan = db.session.get(ActionPlan, plan_id)
+    if plan is None:
+        abort(404)
+    require_agency(plan.agency_id)
+    return plan
+
+
+@bp.get("/plans/<int:plan_id>")
+@staff_required
+def plan(plan_id: int):
+    found = load_plan(plan_id)
+    form = ProgressForm(formdata=None, status=found.status)
+    return render_template("manage/plan.html", plan=found, form=form)
+
+
+@bp.post("/plans/<int:plan_id>/progress")
+@manager_required
+def plan_progress(plan_id: int):
+    found = load_plan(plan_id)
+    form = ProgressForm()
+    if form.validate_on_submit():
+        add_progress(found, current_user._get_current_object(), form.note.data, form.status.data)
+        flash(_("Progress note added."))
+        return redirect(url_for("manage.plan", plan_id=found.id), code=303)
+    return render_template("manage/plan.html", plan=found, form=form), 422

@@ -1,0 +1,35 @@
+"""Database models, one module per aggregate."""
+
+from survey.models.agency import Agency, Service
+from survey.models.audit import AuditLog
+from survey.models.case import Case, Invitation
+from survey.models.credentials import ApiKey, User, api_key_agencies
+from survey.models.feedback import Feedback
+from survey.models.outbox import OutboxMessage
+from survey.models.password_reset import PasswordReset
+from survey.models.plan import ActionPlan, ActionPlanUpdate
+from survey.models.response import Answer, Question, QuestionSet, Response
+from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
+
+__all__ = [
+    "ActionPlan",
+    "ActionPlanUpdate",
+    "Agency",
+    "Answer",
+    "ApiKey",
+    "AuditLog",
+    "Case",
+    "Feedback",
+    "ImportedCount",
+    "Invitation",
+    "OutboxMessage",
+    "PasswordReset",
+    "Question",
+    "QuestionSet",
+    "Response",
+    "Service",
+    "Snapshot",
+    "SnapshotEntry",
+    "User",
+    "api_key_agencies",
+]

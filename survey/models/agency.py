@@ -1,0 +1,58 @@
+"""Agencies (a tree of departments, districts, wards) and the services they deliver."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models.base import utcnow
+
+AGENCY_KINDS = ("department", "district", "ward", "other")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class Agency(db.Model):
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    peer_group: Mapped[str] = mapped_column(String(64), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    parent: Mapped[Agency | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Agency]] = relationship(back_populates="parent")
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_vi
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.code}>"
+
+
+class Service(db.Model):
+    """An administrative procedure; ``category`` groups services for case-mix adjustment."""
+
+    __tablename__ = "service"
+    __table_args__ = (CheckConstraint("committed_days >= 0", name="committed_days_nonneg"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    committed_days: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_vi
+
+    def __repr__(self) -> str:
+        return f"<Service {self.code}>"

@@ -1,0 +1,91 @@
+"""Versioned question sets and the citizens' responses to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+from survey.models.base import utcnow
+
+# Question kinds: a five-level satisfaction scale (5 = very satisfied), the number of
+# visits needed (1, 2, 3 = "three or more"), and free text.
+QUESTION_KINDS = ("likert5", "visits", "text")
+
+
+class QuestionSet(db.Model):
+    __tablename__ = "question_set"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(back_populates="question_set", order_by="Question.position")
+
+
+class Question(db.Model):
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("question_set_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    text_vi: Mapped[str] = mapped_column(String(300))
+    text_en: Mapped[str] = mapped_column(String(300))
+
+    question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
+
+    def text(self, locale: str) -> str:
+        return self.text_en if locale == "en" else self.text_vi
+
+
+class Response(db.Model):
+    """One citizen's answers. ``invitation_id`` is unique: the database refuses a second response.
+
+    Agency and service are copied from the case so aggregation needs no join; a case
+    never changes agency or service after intake.
+    """
+
+    __tablename__ = "response"
+    __table_args__ = (CheckConstraint("overall IS NULL OR (overall BETWEEN 1 AND 5)", name="overall_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    locale: Mapped[str] = mapped_column(String(8), default="vi")
+    overall: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="response")
+
+
+class Answer(db.Model):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

@@ -1,0 +1,1 @@
+"""Staff notifications: what goes into the outbox (delivery lives in ``survey.outbox``)."""

@@ -1,0 +1,249 @@
+"""Public views, kept thin: reads in ``queries``, page context in ``context``/``overview``, caching in ``caching``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ranking import METHOD_VERSION, parse_period
+from ranking.opendata import snapshot_document, snapshots_csv
+from ranking.publish import OPEN_DATA_FIELDS, snapshot_metadata
+from ranking.table import MethodParams
+from survey.extensions import db
+from survey.i18n import current_locale
+from survey.public import bp, formatting, labels, overview, queries
+from survey.public.caching import IMMUTABLE, LATEST, by_content, conditional, decorate, file_etag, snapshot_etag
+from survey.public.context import context_for_agency, table_context
+from survey.public.feed import atom_feed
+from survey.public.openapi import openapi_document
+from survey.public.table import LOW_RESPONSE_RATE, PER_PAGE, TableQuery, display_name, low_response_rate
+
+FEED_ENTRIES = 50
+KEPT_ON_REDIRECT = ("lang", "sort", "order", "band", "parent", "q", "page")
+
+
+@bp.context_processor
+def page_helpers() -> dict[str, Any]:
+    return {
+        "fmt": formatting,
+        "labels": labels,
+        "display_name": display_name,
+        "low_response_rate": low_response_rate,
+        "low_rate_threshold": LOW_RESPONSE_RATE,
+    }
+
+
+def _page_number() -> int:
+    raw = request.args.get("page") or "1"
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 6 or int(raw) < 1:
+        abort(400)
+    return int(raw)
+
+
+def _open(response: Response) -> Response:
+    """Open data may be fetched from any site (it is public and carries no credentials)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/")
+def home() -> Response:
+    snapshots = queries.current_publications()
+    entries = queries.entries_of(s.id for s in snapshots)
+    view = overview.home_view(snapshots, entries, overview.satisfaction_target())
+    # Hook for managers' action plans: the template renders them only when given.
+    plans = queries.action_plans_for(f.entry.agency_id for f in view.well_below if f.entry.agency_id)
+    return by_content(render_template("public/home.html", view=view, action_plans=plans))
+
+
+@bp.get("/rankings/<peer_group>")
+def latest_table(peer_group: str) -> Response:
+    period = queries.latest_period(peer_group)
+    if period is None:
+        abort(404)
+    kept = {key: request.args[key] for key in KEPT_ON_REDIRECT if request.args.get(key)}
+    return decorate(
+        redirect(url_for("public.league_table", peer_group=peer_group, period=period, **kept)), None, LATEST
+    )
+
+
+@bp.get("/rankings/<peer_group>/<period>")
+def league_table(peer_group: str, period: str) -> Response:
+    try:
+        parse_period(period)
+    except ValueError:
+        abort(404)
+    query = TableQuery.from_args(request.args)
+    found = queries.current_snapshot(peer_group, period)
+    if found is None:
+        abort(404)
+    periods = queries.group_periods(peer_group)
+    etag = snapshot_etag(found.snapshot.id, found.snapshot.content_hash, periods)
+
+    def render() -> str:
+        context = table_context(found, query, successor=None)
+        return render_template("public/league.html", permanent=False, periods=periods, **context)
+
+    return conditional(etag, LATEST, render, memo=True)
+
+
+@bp.get("/snapshots/<int:snapshot_id>")
+def snapshot(snapshot_id: int) -> Response:
+    query = TableQuery.from_args(request.args)
+    found = queries.snapshot_by_id(snapshot_id)
+    if found is None:
+        abort(404)
+    successor = queries.superseded_by([snapshot_id]).get(snapshot_id)
+    # Once superseded the page can never change again; until then a correction may add a notice.
+    policy = IMMUTABLE if successor else LATEST
+    etag = snapshot_etag(found.snapshot.id, found.snapshot.content_hash, successor)
+
+    def render() -> str:
+        context = table_context(found, query, successor=successor)
+        return render_template("public/league.html", permanent=True, periods=[], **context)
+
+    return conditional(etag, policy, render, memo=True)
+
+
+@bp.get("/snapshots/<int:snapshot_id>/<any(funnel, caterpillar):kind>.svg")
+def chart(snapshot_id: int, kind: str) -> Response:
+    content_hash, svg = queries.chart_svg(snapshot_id, kind)
+    if svg is None:
+        abort(404)
+    etag = file_etag(content_hash, kind)
+    return _open(conditional(etag, IMMUTABLE, lambda: Response(svg, mimetype="image/svg+xml"), localised=False))
+
+
+@bp.get("/snapshots/<int:snapshot_id>.csv")
+def snapshot_csv(snapshot_id: int) -> Response:
+    found = queries.snapshot_by_id(snapshot_id)
+    if found is None:
+        abort(404)
+    snap = found.snapshot
+
+    def render() -> Response:
+        full = queries.snapshot_with_entries(snapshot_id)
+        response = Response(snapshots_csv([full]), mimetype="text/csv")
+        name = f"snapshot-{snap.id}-{snap.peer_group}-{snap.period}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    return _open(conditional(file_etag(snap.content_hash), IMMUTABLE, render, localised=False))
+
+
+@bp.get("/snapshots/<int:snapshot_id>.json")
+def snapshot_json(snapshot_id: int) -> Response:
+    found = queries.snapshot_by_id(snapshot_id)
+    if found is None:
+        abort(404)
+
+    def render() -> Response:
+        document = snapshot_document(queries.snapshot_with_entries(snapshot_id))
+        body = json.dumps(document, ensure_ascii=False, allow_nan=False)
+        return Response(body, mimetype="application/json")
+
+    return _open(conditional(file_etag(found.snapshot.content_hash), IMMUTABLE, render, localised=False))
+
+
+@bp.get("/agencies/<code>")
+def agency(code: str) -> Response:
+    context = context_for_agency(code)
+    if context is None:
+        abort(404)
+    return by_content(render_template("public/agency.html", **context))
+
+
+def _snapshot_listing() -> dict[str, Any]:
+    """One page of every snapshot (newest first) with what supersedes each; 404 past the end."""
+    page = _page_number()
+    items, total = queries.archive_page(page, PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages:
+        abort(404)
+    successors = queries.superseded_by(s.id for s in items)
+    return {"items": items, "total": total, "page": page, "pages": pages, "successors": successors}
+
+
+@bp.get("/archive")
+def archive() -> Response:
+    return by_content(render_template("public/archive.html", **_snapshot_listing()))
+
+
+@bp.get("/methodology")
+def methodology() -> Response:
+    return by_content(
+        render_template(
+            "public/methodology.html",
+            params=MethodParams(),
+            version=METHOD_VERSION,
+            target=overview.satisfaction_target(),
+        )
+    )
+
+
+@bp.get("/data")
+def data_index() -> Response:
+    return by_content(render_template("public/data.html", fields=OPEN_DATA_FIELDS, **_snapshot_listing()))
+
+
+def _links(snapshot_id: int, has_charts: bool) -> dict[str, str]:
+    links = {
+        "html": url_for("public.snapshot", snapshot_id=snapshot_id, _external=True),
+        "csv": url_for("public.snapshot_csv", snapshot_id=snapshot_id, _external=True),
+        "json": url_for("public.snapshot_json", snapshot_id=snapshot_id, _external=True),
+    }
+    if has_charts:
+        for kind in ("funnel", "caterpillar"):
+            links[f"{kind}_svg"] = url_for("public.chart", snapshot_id=snapshot_id, kind=kind, _external=True)
+    return links
+
+
+@bp.get("/data/index.json")
+def data_index_json() -> Response:
+    snapshots = queries.all_snapshots()
+    successors = queries.superseded_by(s.id for s in snapshots)
+    charted = queries.charted_ids()
+    document = {
+        "snapshots": [
+            {
+                **snapshot_metadata(s),
+                "superseded_by": successors.get(s.id),
+                "links": _links(s.id, s.id in charted),
+            }
+            for s in snapshots
+        ],
+        "links": {
+            "feed": url_for("public.feed", _external=True),
+            "openapi": url_for("public.openapi", _external=True),
+        },
+    }
+    body = json.dumps(document, ensure_ascii=False, allow_nan=False)
+    return _open(by_content(Response(body, mimetype="application/json")))
+
+
+def _absolute_url(endpoint: str, **values: Any) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    snapshots = queries.recent_snapshots(FEED_ENTRIES)
+    body = atom_feed(
+        snapshots, lambda endpoint, **values: url_for(endpoint, _external=True, **values), current_locale()
+    )
+    return _open(by_content(Response(body, mimetype="application/atom+xml")))
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi() -> Response:
+    body = json.dumps(openapi_document(), ensure_ascii=False, indent=1)
+    return _open(by_content(Response(body, mimetype="application/json")))
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(select(1))
+    return {"status": "ok"}

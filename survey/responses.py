@@ -1,0 +1,84 @@
+"""Looking up a survey link and storing exactly one response for it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from survey.extensions import db
+from survey.models import Answer, Case, Invitation, QuestionSet, Response
+from survey.models.base import utcnow
+from survey.scrub import scrub_pii
+from survey.tokens import looks_like_token, sha256_hex
+
+
+class LinkState(enum.Enum):
+    OPEN = "open"
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+
+
+@dataclass(frozen=True)
+class Link:
+    state: LinkState
+    invitation: Invitation | None = None
+
+
+def find_link(token: str) -> Link:
+    """Classify a token. Malformed and unknown tokens look the same to the caller."""
+    if not looks_like_token(token):
+        return Link(LinkState.UNKNOWN)
+    # One round trip: the invitation with its case, agency and service, and whether it is used.
+    answered = exists().where(Response.invitation_id == Invitation.id).correlate(Invitation)
+    row = db.session.execute(
+        select(Invitation, answered.label("answered"))
+        .where(Invitation.token_hash == sha256_hex(token))
+        .options(
+            joinedload(Invitation.case).joinedload(Case.agency), joinedload(Invitation.case).joinedload(Case.service)
+        )
+    ).first()
+    if row is None:
+        return Link(LinkState.UNKNOWN)
+    invitation, used = row
+    if used:
+        return Link(LinkState.USED, invitation)
+    if invitation.expires_at <= utcnow():
+        return Link(LinkState.EXPIRED, invitation)
+    return Link(LinkState.OPEN, invitation)
+
+
+def record_response(
+    invitation: Invitation, qset: QuestionSet, answers: dict[str, int | None], comment: str | None, locale: str
+) -> bool:
+    """Store the response and its answers atomically. False if the link was already used.
+
+    The unique constraint on ``response.invitation_id`` decides races (two tabs, double
+    clicks, replays); a check beforehand would not.
+    """
+    case = invitation.case
+    text = scrub_pii(comment) if comment else None
+    response = Response(
+        invitation_id=invitation.id,
+        agency_id=case.agency_id,
+        service_id=case.service_id,
+        question_set_id=qset.id,
+        locale=locale,
+        overall=answers.get("overall"),
+        comment=text or None,
+    )
+    by_key = {q.key: q for q in qset.questions}
+    for key, value in answers.items():
+        if key != "overall" and value is not None and key in by_key:
+            response.answers.append(Answer(question_id=by_key[key].id, value=value))
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True

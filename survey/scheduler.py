@@ -1,0 +1,101 @@
+"""Scheduled publication inside the app (APScheduler), safe with many workers and hosts.
+
+Every process may run the scheduler: the publication lock plus the unique
+(period, peer group, revision) constraint make the first one publish and the others
+skip. A catch-up run at start publishes any period missed while the service was down.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+
+from ranking.periods import CITY_TZ
+
+log = logging.getLogger(__name__)
+
+
+def run_publication(app: Flask) -> int:
+    """Publish every due period; returns the number of new snapshots. Never raises."""
+    from ranking.publish import catch_up
+    from survey.extensions import db
+    from survey.notify.messages import notify_publication
+
+    with app.app_context():
+        try:
+            results = catch_up(db.session, datetime.now(UTC), on_created=notify_publication)
+        except IntegrityError:  # another host won a race past the lock (e.g. SQLite timeout)
+            db.session.rollback()
+            log.info("scheduled publication: another process published first")
+            return 0
+        except Exception:
+            db.session.rollback()
+            log.exception("scheduled publication failed; it will be retried at the next run")
+            return 0
+        finally:
+            db.session.remove()
+    return sum(r.created for r in results)
+
+
+def run_outbox(app: Flask) -> None:
+    """Deliver queued e-mails (never inline in a request); errors stay on the message for retry."""
+    from survey.extensions import db
+    from survey.outbox import deliver_pending
+
+    with app.app_context():
+        try:
+            deliver_pending()
+        except Exception:
+            db.session.rollback()
+            log.exception("outbox delivery failed; it will be retried")
+        finally:
+            db.session.remove()
+
+
+def run_weekly_digest(app: Flask) -> None:
+    from survey.extensions import db
+    from survey.notify.messages import weekly_digest
+
+    with app.app_context():
+        try:
+            weekly_digest(datetime.now(UTC))  # deduplicated per user and ISO week
+        except Exception:
+            db.session.rollback()
+            log.exception("weekly digest failed")
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=CITY_TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
+    )
+    for name in ("PUBLISH_MONTHLY_CRON", "PUBLISH_QUARTERLY_CRON"):
+        trigger = CronTrigger.from_crontab(app.config[name], timezone=CITY_TZ)
+        scheduler.add_job(run_publication, trigger, args=[app], id=name.lower(), replace_existing=True)
+    scheduler.add_job(
+        run_weekly_digest,
+        CronTrigger.from_crontab("0 7 * * mon", timezone=CITY_TZ),
+        args=[app],
+        id="weekly_digest",
+        replace_existing=True,
+    )
+    scheduler.add_job(run_outbox, "interval", minutes=1, args=[app], id="outbox", replace_existing=True)
+    # A missed run (server down on the 1st) is caught up shortly after start.
+    scheduler.add_job(run_publication, "date", args=[app], id="catch_up_at_start")
+    return scheduler
+
+
+def start(app: Flask) -> None:
+    """Start the scheduler in a serving process (gunicorn's post_worker_init), never in CLI runs."""
+    if not app.config["SCHEDULER_ENABLED"] or "scheduler" in app.extensions:
+        return
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    app.extensions["scheduler"] = scheduler
+    log.info("publication scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
