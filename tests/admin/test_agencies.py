@@ -1,0 +1,134 @@
+"""Agencies: the tree, audited create and edit, deactivation instead of deletion, bad input refused."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from survey.models import Agency, AuditLog
+from tests.admin.helpers import audit_count, post, text_of
+
+
+def agency(db, code: str) -> Agency:
+    return db.session.scalar(select(Agency).where(Agency.code == code))
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "code": "Q1-NEW",
+        "name_vi": "Phường Mới",
+        "name_en": "New Ward",
+        "kind": "ward",
+        "parent_id": "0",
+        "peer_group": "ward",
+        "active": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_tree_nests_wards_under_their_district(admin_client):
+    html = admin_client.get("/admin/agencies").get_data(as_text=True)
+    district = html.index(">Quận 1<")
+    ward = html.index("Q1-BN")
+    other_district = html.index(">Quận 3<")
+    assert district < ward < other_district
+    assert html.count('<ul class="tree">') == 2  # departments, districts
+    english = text_of(admin_client.get("/admin/agencies?lang=en"))
+    assert "Departments" in english and "Districts and their wards" in english
+
+
+def test_create_agency_under_a_parent_is_audited(admin_client, db):
+    parent = agency(db, "Q1")
+    response = post(admin_client, "/admin/agencies/new", form_data(parent_id=str(parent.id)))
+    assert response.status_code == 303
+    created = agency(db, "Q1-NEW")
+    assert created.parent_id == parent.id and created.active and created.name_en == "New Ward"
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "agency.create"))
+    assert entry.actor == "admin@example.gov.vn" and entry.target == f"agency:{created.id}"
+    assert entry.before is None and entry.after["parent_code"] == "Q1" and entry.after["code"] == "Q1-NEW"
+
+
+def test_edit_records_only_what_changed(admin_client, db):
+    ward = agency(db, "Q1-BN")
+    q3 = agency(db, "Q3")
+    data = form_data(code="IGNORED", name_vi="Phường Bến Nghé", name_en=ward.name_en, parent_id=str(q3.id))
+    response = post(admin_client, f"/admin/agencies/{ward.id}/edit", data)
+    assert response.status_code == 303
+    db.session.refresh(ward)
+    assert ward.code == "Q1-BN"  # codes never change
+    assert ward.parent_id == q3.id and ward.name_vi == "Phường Bến Nghé"
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "agency.update"))
+    assert entry.before == {"name_vi": "Phường Q1-BN", "parent_code": "Q1"}
+    assert entry.after == {"name_vi": "Phường Bến Nghé", "parent_code": "Q3"}
+
+
+def test_saving_without_changes_logs_nothing(admin_client, db):
+    ward = agency(db, "Q1-BN")
+    data = form_data(
+        name_vi=ward.name_vi, name_en=ward.name_en, parent_id=str(ward.parent_id), peer_group=ward.peer_group
+    )
+    assert post(admin_client, f"/admin/agencies/{ward.id}/edit", data).status_code == 303
+    assert audit_count() == 0
+
+
+def test_deactivate_keeps_the_agency(admin_client, db):
+    ward = agency(db, "Q1-BN")
+    response = post(admin_client, f"/admin/agencies/{ward.id}/deactivate")
+    assert response.status_code == 303
+    db.session.refresh(ward)
+    assert ward.active is False
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "agency.deactivate"))
+    assert entry.before == {"active": True} and entry.after == {"active": False}
+    assert "inactive" in text_of(admin_client.get("/admin/agencies?lang=en"))
+
+
+def test_there_is_no_way_to_delete_an_agency(admin_client, app, db):
+    ward = agency(db, "Q1-BN")
+    assert not [rule for rule in app.url_map.iter_rules() if "delete" in rule.rule or "DELETE" in rule.methods]
+    assert admin_client.delete(f"/admin/agencies/{ward.id}/edit").status_code == 405
+    assert agency(db, "Q1-BN") is not None
+
+
+BAD_CREATES = [
+    ("code", "Q1", "already exists"),
+    ("code", "q1", "already exists"),
+    ("code", "Q 1", "letters, digits"),
+    ("code", "", "required"),
+    ("name_vi", "", "required"),
+    ("name_vi", "<script>alert(1)</script>", "Must not contain < or >"),
+    ("name_vi", '=HYPERLINK("http://evil")', "spreadsheet formulas"),
+    ("name_vi", "Phường\u202eevil", "control or invisible"),
+    ("name_vi", "x" * 201, "At most 200 characters"),
+    ("kind", "palace", "Choose one of the listed options"),
+    ("parent_id", "99999", "Choose one of the listed options"),
+    ("parent_id", "abc", "Choose one of the listed options"),
+    ("peer_group", "ward group", "letters, digits"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_CREATES)
+def test_bad_input_is_explained_and_stores_nothing(admin_client, db, field, value, message):
+    before = db.session.scalar(select(func.count()).select_from(Agency))
+    response = post(admin_client, "/admin/agencies/new?lang=en", form_data(**{field: value}))
+    assert response.status_code == 422
+    page = text_of(response)
+    assert message in page and "Please correct the marked fields" in page
+    assert db.session.scalar(select(func.count()).select_from(Agency)) == before
+    assert audit_count() == 0
+
+
+@pytest.mark.parametrize("descendant", ["Q1", "Q1-BN"])
+def test_an_agency_cannot_become_its_own_ancestor(admin_client, db, descendant):
+    district = agency(db, "Q1")
+    target = agency(db, descendant)
+    data = form_data(name_vi=district.name_vi, kind="district", parent_id=str(target.id), peer_group="district")
+    response = post(admin_client, f"/admin/agencies/{district.id}/edit?lang=en", data)
+    assert response.status_code == 422
+    assert "Choose one of the listed options" in text_of(response)
+    db.session.refresh(district)
+    assert district.parent_id is None and audit_count() == 0
+
+
+def test_unknown_agency_is_404(admin_client):
+    assert admin_client.get("/admin/agencies/99999/edit").status_code == 404

@@ -1,0 +1,118 @@
+"""Managers in a real browser: sign in, triage a comment, file an action plan; axe-clean pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from sqlalchemy import select
+
+from ranking.periods import parse_period
+from ranking.publish import publish_period
+from survey.models import ActionPlan, Agency, Feedback
+from tests import factories
+from tests.browser.conftest import axe_violations, describe, page_change
+from tests.manage.helpers import PASSWORD, add_comment, make_user
+from tests.publication.helpers import add_responses
+
+pytestmark = pytest.mark.browser
+
+WARDS = {"Q1-BN": (30, 70), "Q1-DK": (90, 10), "Q1-TD": (88, 12), "Q3-P1": (92, 8), "Q3-P2": (89, 11)}
+
+
+@pytest.fixture
+def ward_manager(db):
+    factories.small_city()
+    return make_user("manager@q1-bn.example", "manager", "Q1-BN")
+
+
+def assert_accessible(browser) -> None:
+    violations = axe_violations(browser)
+    assert not violations, describe(violations)
+
+
+def submit(browser, button_id: str = "submit") -> None:
+    """Click a submit button and wait for the next page (a redirect after POST)."""
+    with page_change(browser):
+        browser.find_element(By.ID, button_id).click()
+
+
+def follow(browser, by: str, text: str) -> None:
+    """Click a link and wait until the next page has replaced this one."""
+    with page_change(browser):
+        browser.find_element(by, text).click()
+
+
+def sign_in(browser, live_server, email: str) -> None:
+    browser.get(f"{live_server.url}/auth/sign-in?lang=en")
+    assert_accessible(browser)
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    submit(browser)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Dashboard")
+
+
+def test_sign_in_failure_and_success(browser, live_server, ward_manager):
+    browser.get(f"{live_server.url}/auth/sign-in?lang=en")
+    browser.find_element(By.ID, "email").send_keys("manager@q1-bn.example")
+    browser.find_element(By.ID, "password").send_keys("wrong password")
+    submit(browser)
+    assert "Sign-in failed" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert_accessible(browser)
+    sign_in(browser, live_server, "manager@q1-bn.example")
+    assert_accessible(browser)
+
+
+def test_triage_a_comment(browser, live_server, db, ward_manager):
+    comment = add_comment("Q1-BN", "Phải chờ hai tiếng, không có ghế ngồi", overall=1)
+    sign_in(browser, live_server, "manager@q1-bn.example")
+    follow(browser, By.LINK_TEXT, "Comments")
+    assert_accessible(browser)
+    follow(browser, By.PARTIAL_LINK_TEXT, "Phải chờ hai tiếng")
+    assert_accessible(browser)
+    Select(browser.find_element(By.ID, "status")).select_by_value("responded")
+    browser.find_element(By.ID, "tags").send_keys("hàng chờ")
+    browser.find_element(By.ID, "reply").send_keys("Phường đã bố trí thêm ghế chờ.")
+    browser.find_element(By.ID, "reply_public").click()
+    submit(browser)
+    assert "Saved." in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert_accessible(browser)
+    db.session.expire_all()
+    stored = db.session.scalar(select(Feedback).where(Feedback.response_id == comment.id))
+    assert stored.status == "responded" and stored.reply_public and stored.tags == "hàng chờ"
+    # and an invalid change is explained accessibly
+    Select(browser.find_element(By.ID, "status")).select_by_value("new")
+    submit(browser)
+    assert browser.find_element(By.CSS_SELECTOR, "[role=alert]").is_displayed()
+    assert_accessible(browser)
+
+
+def test_file_an_action_plan_when_flagged(browser, live_server, db, ward_manager):
+    for code, (good, bad) in WARDS.items():
+        add_responses(code, good, bad, datetime(2026, 9, 15, 3, tzinfo=UTC))
+    publish_period(
+        db.session, parse_period("2026-09"), now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"],
+        render_charts=False,
+    )  # fmt: skip
+    sign_in(browser, live_server, "manager@q1-bn.example")
+    assert "Flagged in the latest publication" in browser.find_element(By.TAG_NAME, "main").text
+    assert_accessible(browser)
+    follow(browser, By.LINK_TEXT, "File an action plan")
+    assert_accessible(browser)
+    browser.find_element(By.ID, "what").send_keys("Thêm một quầy tiếp nhận buổi sáng")
+    browser.find_element(By.ID, "owner").send_keys("Tổ một cửa")
+    due = (date.today() + timedelta(days=60)).isoformat()
+    browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "due_on"), due)
+    submit(browser)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Action plan")
+    assert_accessible(browser)
+    plan = db.session.scalar(select(ActionPlan))
+    q1bn = db.session.scalar(select(Agency).where(Agency.code == "Q1-BN"))
+    assert plan.agency_id == q1bn.id and plan.snapshot is not None and plan.due_on.isoformat() == due
+    browser.find_element(By.ID, "note").send_keys("Đã lắp thêm quầy")
+    Select(browser.find_element(By.ID, "status")).select_by_value("in_progress")
+    submit(browser)
+    assert "Đã lắp thêm quầy" in browser.find_element(By.TAG_NAME, "main").text
+    assert_accessible(browser)

@@ -1,0 +1,161 @@
+"""The public site in real headless Chromium: axe-clean pages, phone width, no JavaScript needed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from survey import create_app
+from survey.extensions import db as _db
+from tests.browser.conftest import LiveServer, axe_violations, describe, page_change
+from tests.public.helpers import SmallSite, build_big_ward_table, build_small_site
+
+pytestmark = pytest.mark.browser
+
+
+def published_server(tmp_path_factory, name: str, build) -> Iterator[tuple[LiveServer, object]]:
+    """A live server on its own database, built once per module (the pages only read)."""
+    path = tmp_path_factory.mktemp(name) / "site.sqlite3"
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        _db.create_all()
+        ids = build()
+        _db.session.remove()
+    with LiveServer(app) as server:
+        yield server, ids
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Iterator[tuple[LiveServer, SmallSite]]:
+    yield from published_server(tmp_path_factory, "small-site", build_small_site)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Iterator[tuple[LiveServer, int]]:
+    yield from published_server(tmp_path_factory, "big-site", lambda: build_big_ward_table(charts=True))
+
+
+def small_pages(ids: SmallSite) -> dict[str, str]:
+    return {
+        "home": "/",
+        "league": "/rankings/ward/2026-09",
+        "league-filtered": "/rankings/ward/2026-09?band=well_below&sort=name",
+        "snapshot-superseded": f"/snapshots/{ids.ward_september_first}",
+        "snapshot-correction": f"/snapshots/{ids.ward_september}",
+        "district-table": "/rankings/district/2026-09",
+        "agency": "/agencies/Q1-BN",
+        "district": "/agencies/Q1",
+        "archive": "/archive",
+        "methodology": "/methodology",
+        "data": "/data",
+        "not-found": "/agencies/NOPE",
+        "bad-request": "/rankings/ward/2026-09?sort=colour",
+    }
+
+
+def assert_axe_clean(browser) -> None:
+    violations = axe_violations(browser)
+    assert not violations, describe(violations)
+
+
+def assert_no_sideways_scroll(browser, width: int) -> None:
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "home",
+        "league",
+        "league-filtered",
+        "snapshot-superseded",
+        "snapshot-correction",
+        "district-table",
+        "agency",
+        "district",
+        "archive",
+        "methodology",
+        "data",
+        "not-found",
+        "bad-request",
+    ],
+)
+def test_public_pages_have_no_axe_violations(browser, small, page, lang):
+    server, ids = small
+    url = small_pages(ids)[page]
+    browser.get(f"{server.url}{url}{'&' if '?' in url else '?'}lang={lang}")
+    assert browser.find_element(By.TAG_NAME, "h1").is_displayed()
+    assert_axe_clean(browser)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_league_table_at_phone_width(browser, small, lang):
+    server, _ = small
+    browser.set_window_size(320, 800)
+    browser.get(f"{server.url}/rankings/ward/2026-09?lang={lang}")
+    assert_no_sideways_scroll(browser, 320)  # the table scrolls inside its own region
+    assert_axe_clean(browser)
+
+
+def test_300_ward_table_pages_at_phone_width(browser, big):
+    server, _ = big
+    browser.set_window_size(320, 800)
+    browser.get(f"{server.url}/rankings/ward/2026-09?page=2&lang=en")
+    pager = browser.find_element(By.CSS_SELECTOR, "nav.pager")
+    assert pager.get_attribute("aria-label")
+    assert pager.find_element(By.CSS_SELECTOR, "[aria-current=page]").text == "2"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.league tbody tr")) == 50
+    assert_no_sideways_scroll(browser, 320)
+    assert_axe_clean(browser)
+
+
+def test_snapshot_charts_load_with_text_alternatives(browser, big):
+    server, snapshot_id = big
+    browser.get(f"{server.url}/snapshots/{snapshot_id}?lang=en")
+    images = browser.find_elements(By.CSS_SELECTOR, "figure img")
+    assert len(images) == 2
+    for image in images:
+        assert image.get_attribute("alt")
+        # the stored SVG really renders (served as image/svg+xml under the CSP)
+        assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
+    captions = [c.text for c in browser.find_elements(By.TAG_NAME, "figcaption")]
+    assert "well below expected" in captions[0] and "Scores run from" in captions[1]
+    assert_axe_clean(browser)
+    browser.set_window_size(320, 800)
+    assert_no_sideways_scroll(browser, 320)
+    assert_axe_clean(browser)
+
+
+def test_filters_and_sorting_work_without_javascript(browser, small):
+    server, _ = small
+    browser.get(f"{server.url}/rankings/ward/2026-09?lang=en")
+    Select(browser.find_element(By.ID, "filter-band")).select_by_value("well_below")
+    with page_change(browser):
+        browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    assert "band=well_below" in browser.current_url
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.league tbody tr")
+    assert [r.find_element(By.CSS_SELECTOR, "th a").text for r in rows] == ["Ward Q1-W1"]
+    with page_change(browser):
+        browser.find_element(By.LINK_TEXT, "Clear filters").click()
+    with page_change(browser):
+        browser.find_element(By.LINK_TEXT, "Agency").click()
+    header = browser.find_element(By.CSS_SELECTOR, "th[aria-sort]")
+    assert header.get_attribute("aria-sort") == "ascending" and "Agency" in header.text
+
+
+def test_keyboard_focus_is_visible_on_sort_links(browser, small):
+    server, _ = small
+    browser.get(f"{server.url}/rankings/ward/2026-09?lang=en")
+    link = browser.find_element(By.LINK_TEXT, "Score")
+    browser.execute_script("arguments[0].focus()", link)
+    outline = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", link
+    )
+    assert outline[0] != "none" and outline[1] != "0px"

@@ -1,0 +1,73 @@
+"""Staff of the small city: managers and viewers of Quận 1 (district + wards), a manager of
+Quận 3 (another subtree), a ward manager and an admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from survey.models import User
+from tests.manage.helpers import make_user, sign_in
+
+
+@dataclass
+class Staff:
+    manager: User  # Quận 1 and its wards
+    viewer: User  # Quận 1, read-only
+    other: User  # manager of Quận 3
+    ward: User  # manager of ward Q1-BN only
+    admin: User
+
+
+@pytest.fixture
+def staff(city) -> Staff:
+    return Staff(
+        manager=make_user("manager@q1.example", "manager", "Q1"),
+        viewer=make_user("viewer@q1.example", "viewer", "Q1"),
+        other=make_user("manager@q3.example", "manager", "Q3"),
+        ward=make_user("manager@q1-bn.example", "manager", "Q1-BN"),
+        admin=make_user("admin@city.example", "admin"),
+    )
+
+
+@pytest.fixture
+def as_user(client, staff):
+    """``as_user("manager")`` signs the client in as that member of staff."""
+
+    def act(role: str):
+        user = getattr(staff, role)
+        response = sign_in(client, user.email)
+        assert response.status_code == 303, response.status_code
+        return client
+
+    return act
+
+
+@dataclass
+class World:
+    staff: Staff
+    q1_comment: int  # a comment in ward Q1-BN (Quận 1's subtree)
+    q3_comment: int  # a comment in ward Q3-P1 (Quận 3's subtree)
+    q1_plan: int
+    q3_plan: int
+    ids: dict[str, int]  # agency code -> id
+
+
+@pytest.fixture
+def world(db, staff) -> World:
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from survey.manage.plans import file_plan
+    from survey.models import Agency
+    from tests.manage.helpers import add_comment
+
+    ids = dict(db.session.execute(select(Agency.code, Agency.id)).all())
+    q1 = add_comment("Q1-BN", "Phải chờ hai tiếng ở quầy tiếp nhận")
+    q3 = add_comment("Q3-P1", "Cán bộ hướng dẫn rất tận tình", overall=5)
+    due = date.today() + timedelta(days=60)
+    plan1 = file_plan(db.session.get(Agency, ids["Q1-BN"]), staff.manager, "Thêm quầy tiếp nhận", "Tổ một cửa", due)
+    plan3 = file_plan(db.session.get(Agency, ids["Q3-P1"]), staff.other, "Mở thêm giờ làm việc", "UBND phường", due)
+    return World(staff, q1.id, q3.id, plan1.id, plan3.id, ids)

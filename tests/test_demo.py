@@ -1,0 +1,144 @@
+"""The demo city: shape, determinism, monthly coverage and scrubbed comments."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Integer, func, select
+
+from survey import create_app
+from survey.demo import DEMO_LOGINS, WORST_WARD_CODE, database_is_empty, load_demo
+from survey.extensions import db as _db
+from survey.models import Agency, Answer, Case, Invitation, Response, Service, User
+
+NOW = datetime(2026, 5, 20, 5, 0, tzinfo=UTC)  # 12:00 in Ho Chi Minh City
+CITY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DIGIT_RUN = re.compile(r"(?:\d[\s.\-()/]?){8}\d")
+
+
+def quiet(*_args) -> None:
+    """Swallow progress lines."""
+
+
+def city_month(moment: datetime) -> str:
+    return f"{moment.replace(tzinfo=UTC).astimezone(CITY_TZ):%Y-%m}"
+
+
+@pytest.fixture
+def loaded(app, db) -> str:
+    assert database_is_empty()
+    return load_demo(seed=7, months=2, echo=quiet, now=NOW, scale=0.3)
+
+
+def test_city_shape(loaded, db):
+    kinds = Counter(db.session.scalars(select(Agency.kind)))
+    assert kinds["district"] == 22
+    assert 280 <= kinds["ward"] <= 320
+    assert 18 <= kinds["department"] <= 22
+    assert 28 <= db.session.scalar(select(func.count()).select_from(Service)) <= 40
+    agencies = db.session.scalars(select(Agency)).all()
+    assert all(a.peer_group == a.kind for a in agencies)
+    assert all(a.parent is not None and a.parent.kind == "district" for a in agencies if a.kind == "ward")
+    assert all(a.parent is None for a in agencies if a.kind != "ward")
+    names = {a.code: a for a in agencies}
+    assert names["SO-TP"].name_vi == "Sở Tư pháp" and names["SO-TP"].name_en == "Department of Justice"
+    assert names["Q1-BENNGHE"].name_vi == "Phường Bến Nghé" and names["Q1-BENNGHE"].parent.code == "Q1"
+    assert not database_is_empty()
+    assert "22 districts" in loaded
+
+
+def test_every_month_has_cases_and_responses(loaded, db):
+    cases = db.session.scalar(select(func.count()).select_from(Case))
+    assert cases == db.session.scalar(select(func.count()).select_from(Invitation))
+    months = Counter(city_month(m) for m in db.session.scalars(select(Response.submitted_at)))
+    assert set(months) == {"2026-03", "2026-04", "2026-05"}
+    assert all(count > 100 for count in months.values())
+    # Responses come after their case and before the link expires; none lies in the future.
+    rows = db.session.execute(
+        select(Case.completed_at, Response.submitted_at, Invitation.expires_at)
+        .join(Invitation, Invitation.case_id == Case.id)
+        .join(Response, Response.invitation_id == Invitation.id)
+    ).all()
+    assert all(done < sent < expires for done, sent, expires in rows)
+    assert max(sent for _, sent, _ in rows) <= NOW.replace(tzinfo=None)
+    # Some cases are late, most are not.
+    late = db.session.scalar(select(func.count()).select_from(Case).where(Case.completed_at > Case.due_at))
+    assert 0.03 < late / cases < 0.3
+
+
+def test_answers_are_plausible(loaded, db):
+    overall = Counter(db.session.scalars(select(Response.overall)))
+    answered = sum(n for value, n in overall.items() if value is not None)
+    assert set(overall) <= {None, 1, 2, 3, 4, 5}
+    assert 0.01 < overall[None] / (answered + overall[None]) < 0.06
+    satisfied = (overall[4] + overall[5]) / answered
+    assert 0.8 < satisfied < 0.95
+    assert db.session.scalar(select(func.count()).select_from(Answer)) > 4 * answered
+    # Driver answers belong to stored responses.
+    orphan = select(func.count()).select_from(Answer).where(~Answer.response_id.in_(select(Response.id)))
+    assert db.session.scalar(orphan) == 0
+
+
+def test_comments_are_scrubbed(loaded, db):
+    comments = db.session.scalars(select(Response.comment).where(Response.comment.is_not(None))).all()
+    assert comments
+    assert not [c for c in comments if "@" in c or DIGIT_RUN.search(c)]
+    assert any("[***]" in c for c in comments)
+
+
+def test_worst_ward_is_flagged_material_and_has_a_manager(loaded, db):
+    rows = db.session.execute(
+        select(Agency.code, func.count(Response.overall), func.sum((Response.overall >= 4).cast(Integer)))
+        .join(Response, Response.agency_id == Agency.id)
+        .where(Agency.kind == "ward")
+        .group_by(Agency.code)
+    ).all()
+    rates = {code: positive / n for code, n, positive in rows if n >= 30}
+    assert min(rates, key=rates.get) == WORST_WARD_CODE
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    for email, role, agency_code in DEMO_LOGINS:
+        assert users[email].role == role
+        assert (users[email].agency.code if users[email].agency else None) == agency_code
+        assert email in loaded
+
+
+def test_refuses_to_load_twice(loaded, db):
+    with pytest.raises(RuntimeError):
+        load_demo(seed=7, months=0, echo=quiet, now=NOW, scale=0.1)
+
+
+def test_cli_if_empty_skips_a_loaded_city(loaded, runner):
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert "already loaded" in result.output
+
+
+def _fingerprint(path, seed: int) -> tuple:
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        _db.create_all()
+        load_demo(seed=seed, months=1, echo=quiet, now=NOW, scale=0.15)
+        counts = tuple(
+            _db.session.scalar(select(func.count()).select_from(model))
+            for model in (Agency, Service, Case, Invitation, Response, Answer)
+        )
+        overall = _db.session.scalar(select(func.sum(Response.overall)))
+        answers = _db.session.scalar(select(func.sum(Answer.value)))
+        refs = tuple(_db.session.scalars(select(Case.case_ref).order_by(Case.id).limit(50)))
+        comments = tuple(_db.session.scalars(select(Response.comment).order_by(Response.id)))
+        _db.session.remove()
+        _db.engine.dispose()
+    return counts, overall, answers, refs, comments
+
+
+def test_same_seed_same_city(tmp_path):
+    first = _fingerprint(tmp_path / "a.sqlite3", seed=11)
+    second = _fingerprint(tmp_path / "b.sqlite3", seed=11)
+    other = _fingerprint(tmp_path / "c.sqlite3", seed=12)
+    assert first == second
+    assert first[0][2] > 0 and first[1] > 0
+    assert other[1:3] != first[1:3]
