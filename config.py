@@ -69,6 +69,8 @@ class Config:
     PUBLISH_MONTHLY_CRON = env("PUBLISH_MONTHLY_CRON", "0 6 1 * *")
     PUBLISH_QUARTERLY_CRON = env("PUBLISH_QUARTERLY_CRON", "30 6 1 1,4,7,10 *")
     RANK_MIN_RESPONSES = env_int("RANK_MIN_RESPONSES", 30)
+    # Anonymous reads of public pages are kept in each worker this long (0 = off); see survey/microcache.py.
+    PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 
     @classmethod
     def validate(cls) -> None:
@@ -83,6 +85,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     SCHEDULER_ENABLED = False
+    PUBLIC_CACHE_SECONDS = 0  # tests read pages right after changing data; tests/public/test_microcache.py turns it on
     BASE_URL = "http://localhost"
 
 

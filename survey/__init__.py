@@ -24,9 +24,22 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_class)
+    from survey.routing import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
     if overrides:
         app.config.update(overrides)
-    if app.config["PROXY_HOPS"]:
+    if app.config["PUBLIC_CACHE_SECONDS"] > 0:
+        from survey.i18n import LANG_COOKIE
+        from survey.microcache import PublicMicrocache
+
+        app.wsgi_app = app.extensions["public_microcache"] = PublicMicrocache(  # type: ignore[method-assign]
+            app.wsgi_app,
+            ttl=app.config["PUBLIC_CACHE_SECONDS"],
+            session_cookie=app.config["SESSION_COOKIE_NAME"],
+            lang_cookie=LANG_COOKIE,
+        )
+    if app.config["PROXY_HOPS"]:  # outermost, so the cache sees the client's scheme and host
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
