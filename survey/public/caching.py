@@ -97,12 +97,20 @@ def conditional(
     *,
     localised: bool = True,
     memo: bool = False,
+    mimetype: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    """304 when the client holds ``etag``; otherwise render (or reuse a page) and send it with caching headers."""
+    """304 when the client holds ``etag``; otherwise render (or reuse a page) and send it with caching headers.
+
+    With ``memo`` the rendered text is kept by ETag (``render`` must then return text;
+    ``mimetype`` and ``headers`` describe it).
+    """
     if request.if_none_match.contains_weak(etag):
         return decorate(Response(status=304), etag, cache_control, localised)
     body = render_cache().page(etag, render) if memo else render()  # type: ignore[arg-type]
-    return decorate(make_response(body), etag, cache_control, localised)
+    response = Response(body, mimetype=mimetype) if mimetype else make_response(body)
+    response.headers.update(headers or {})
+    return decorate(response, etag, cache_control, localised)
 
 
 def by_content(response: Response | str, cache_control: str = LATEST) -> Response:

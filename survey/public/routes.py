@@ -123,15 +123,22 @@ def snapshot_csv(snapshot_id: int) -> Response:
     if found is None:
         abort(404)
     snap = found.snapshot
+    name = f"snapshot-{snap.id}-{snap.peer_group}-{snap.period}.csv"
 
-    def render() -> Response:
-        full = queries.snapshot_with_entries(snapshot_id)
-        response = Response(snapshots_csv([full]), mimetype="text/csv")
-        name = f"snapshot-{snap.id}-{snap.peer_group}-{snap.period}.csv"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+    def render() -> str:
+        return snapshots_csv([queries.snapshot_with_entries(snapshot_id)])
 
-    return _open(conditional(file_etag(snap.content_hash), IMMUTABLE, render, localised=False))
+    return _open(
+        conditional(
+            file_etag(snap.content_hash),
+            IMMUTABLE,
+            render,
+            localised=False,
+            memo=True,  # the body is a pure function of the content hash in the ETag
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    )
 
 
 @bp.get("/snapshots/<int:snapshot_id>.json")
@@ -140,12 +147,12 @@ def snapshot_json(snapshot_id: int) -> Response:
     if found is None:
         abort(404)
 
-    def render() -> Response:
+    def render() -> str:
         document = snapshot_document(queries.snapshot_with_entries(snapshot_id))
-        body = json.dumps(document, ensure_ascii=False, allow_nan=False)
-        return Response(body, mimetype="application/json")
+        return json.dumps(document, ensure_ascii=False, allow_nan=False)
 
-    return _open(conditional(file_etag(found.snapshot.content_hash), IMMUTABLE, render, localised=False))
+    etag = file_etag(found.snapshot.content_hash)
+    return _open(conditional(etag, IMMUTABLE, render, localised=False, memo=True, mimetype="application/json"))
 
 
 @bp.get("/agencies/<code>")
