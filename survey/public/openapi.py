@@ -85,17 +85,34 @@ def path(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
 
 
-LANG = query("lang", {"type": "string", "enum": ["vi", "en"]}, "Language; remembered in a cookie.")
-SNAPSHOT_ID = path("snapshot_id", {"type": "integer", "minimum": 1}, "Snapshot id (permanent).")
+# Any other value is ignored (the page comes in the remembered or default language), so
+# the document says "string" rather than promising a refusal the pages do not make.
+LANG = query(
+    "lang",
+    {"type": "string", "examples": ["vi", "en"]},
+    "Language, `vi` (default) or `en`; remembered in a cookie. Other values are ignored.",
+)
+SNAPSHOT_ID = path("snapshot_id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "Snapshot id (permanent).")
 PEER_GROUP = path("peer_group", {"type": "string"}, "Peer group, e.g. ward, district, department.")
 PERIOD = path("period", {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"}, "Month or quarter.")
+# Empty (as a form leaves it) means the first page.
+PAGE = query(
+    "page",
+    {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 999999}, {"type": "string", "maxLength": 0}], "default": 1},
+    "Page of 50 rows (empty: the first).",
+)
 TABLE_PARAMETERS = [
     query("sort", {"type": "string", "enum": list(SORTS), "default": "score"}, "Column to sort by."),
     query("order", {"type": "string", "enum": ["asc", "desc"]}, "Direction (default: the column's natural one)."),
-    query("band", {"type": "string", "enum": list(BANDS)}, "Only agencies in this funnel band."),
-    query("parent", {"type": "string", "pattern": CODE}, "Only agencies under this parent (e.g. a district)."),
+    # The filter form sends band= and parent= empty for "all", so empty is accepted.
+    query("band", {"type": "string", "enum": [*BANDS, ""]}, "Only agencies in this funnel band (empty: all)."),
+    query(
+        "parent",
+        {"type": "string", "pattern": f"(^$)|({CODE})"},
+        "Only agencies under this parent, e.g. a district (empty: all).",
+    ),
     query("q", {"type": "string", "maxLength": 100}, "Name or code contains (accents ignored)."),
-    query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page of 50 rows."),
+    PAGE,
 ]
 
 CASE_INPUT = {
@@ -463,7 +480,7 @@ def open_data_paths() -> dict[str, Any]:
 
 def page_paths() -> dict[str, Any]:
     code = path("code", {"type": "string", "pattern": CODE}, "Agency code.")
-    page = query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page of 50 rows.")
+    page = PAGE
     latest = html("Latest league table of a peer group (redirects to its newest period).", [])
     latest["get"]["responses"] = {
         "302": {"description": "Redirect to /rankings/{peer_group}/{period}."},

@@ -132,3 +132,10 @@ def test_an_agency_cannot_become_its_own_ancestor(admin_client, db, descendant):
 
 def test_unknown_agency_is_404(admin_client):
     assert admin_client.get("/admin/agencies/99999/edit").status_code == 404
+
+
+@pytest.mark.parametrize("huge", ["2147483648", "90086444096974225408"])
+def test_ids_past_any_database_integer_are_404_not_500(admin_client, huge):
+    for url in (f"/admin/agencies/{huge}/edit", f"/admin/users/{huge}/edit", f"/admin/questions/{huge}"):
+        assert admin_client.get(url).status_code == 404
+    assert admin_client.get("/manage/inbox/90086444096974225408").status_code == 404
