@@ -1,5 +1,6 @@
 """gunicorn settings for production: ``gunicorn -c gunicorn.conf.py wsgi:app``."""
 
+import gc
 import multiprocessing
 import os
 
@@ -14,6 +15,26 @@ max_requests_jitter = 1_000
 # writes its own access log with tokens redacted (survey.request_log).
 accesslog = None
 forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Import the app (SciPy, matplotlib, templates) once in the master and fork the workers:
+# they share those pages, so each weighs ~40 MB less and a recycled worker starts at once.
+# The price: new code needs a restart, not a HUP. SURVEY_PRELOAD=0 turns it off.
+preload_app = os.environ.get("SURVEY_PRELOAD", "1") != "0"
+
+
+def pre_fork(server, worker):
+    # Objects made by the import are never freed; keeping them out of the collector's
+    # generations stops it from touching (and so un-sharing) their pages in every worker.
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    # Nothing connects at import time, but never share a database socket across a fork.
+    from survey.extensions import db
+
+    app = server.app.wsgi() if preload_app else None
+    if app is not None:
+        with app.app_context():
+            db.engine.dispose(close=False)
 
 
 def post_worker_init(worker):
