@@ -55,93 +55,163 @@ SERVICES: tuple[tuple[str, str, str, str, int], ...] = (
     ("HT-KHAISINH", "Đăng ký khai sinh", "Birth registration", "civil-status", 1),
     ("HT-KETHON", "Đăng ký kết hôn", "Marriage registration", "civil-status", 1),
     ("HT-KHAITU", "Đăng ký khai tử", "Death registration", "civil-status", 1),
-    ("HT-XNHONNHAN", "Cấp Giấy xác nhận tình trạng hôn nhân", "Certificate of marital status",
-     "civil-status", 3),
+    ("HT-XNHONNHAN", "Cấp Giấy xác nhận tình trạng hôn nhân", "Certificate of marital status", "civil-status", 3),
     ("CT-BANSAO", "Chứng thực bản sao từ bản chính", "Certified copy from the original", "certification", 1),
     ("CT-CHUKY", "Chứng thực chữ ký", "Signature certification", "certification", 1),
-    ("CT-HOPDONG", "Chứng thực hợp đồng, giao dịch", "Certification of contracts and transactions",
-     "certification", 2),
+    ("CT-HOPDONG", "Chứng thực hợp đồng, giao dịch", "Certification of contracts and transactions", "certification", 2),
     ("XH-TROCAP", "Trợ cấp xã hội hằng tháng", "Monthly social allowance", "social", 15),
     # District level
-    ("DD-GCNLANDAU", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "First land-use right certificate",
-     "land", 30),
-    ("DD-BIENDONG", "Đăng ký biến động quyền sử dụng đất", "Registration of a land-use right change",
-     "land", 10),
+    ("DD-GCNLANDAU", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "First land-use right certificate", "land", 30),
+    ("DD-BIENDONG", "Đăng ký biến động quyền sử dụng đất", "Registration of a land-use right change", "land", 10),
     ("DD-CHUYENMD", "Chuyển mục đích sử dụng đất", "Change of land-use purpose", "land", 15),
-    ("XD-GPXDNHA", "Cấp giấy phép xây dựng nhà ở riêng lẻ", "Construction permit for a private house",
-     "construction", 15),
+    (
+        "XD-GPXDNHA",
+        "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+        "Construction permit for a private house",
+        "construction",
+        15,
+    ),
     ("KD-HKD", "Đăng ký hộ kinh doanh", "Household business registration", "business", 3),
-    ("KD-ATTP", "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
-     "Food safety certificate for a food business", "business", 15),
-    ("HT-KSNN", "Đăng ký khai sinh có yếu tố nước ngoài", "Birth registration with a foreign element",
-     "civil-status", 3),
+    (
+        "KD-ATTP",
+        "Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+        "Food safety certificate for a food business",
+        "business",
+        15,
+    ),
+    (
+        "HT-KSNN",
+        "Đăng ký khai sinh có yếu tố nước ngoài",
+        "Birth registration with a foreign element",
+        "civil-status",
+        3,
+    ),
     # Department level
     ("TP-LLTP", "Cấp Phiếu lý lịch tư pháp", "Criminal record certificate", "justice", 10),
     ("KD-DNTL", "Đăng ký thành lập doanh nghiệp", "Enterprise registration", "business", 3),
     ("KD-DAUTU", "Cấp Giấy chứng nhận đăng ký đầu tư", "Investment registration certificate", "business", 15),
-    ("DD-GCNTOCHUC", "Cấp Giấy chứng nhận quyền sử dụng đất cho tổ chức",
-     "Land-use right certificate for an organisation", "land", 30),
-    ("MT-DTM", "Thẩm định báo cáo đánh giá tác động môi trường",
-     "Environmental impact assessment appraisal", "environment", 30),
-    ("XD-GPXDCT", "Cấp giấy phép xây dựng công trình", "Construction permit for a building project",
-     "construction", 20),
+    (
+        "DD-GCNTOCHUC",
+        "Cấp Giấy chứng nhận quyền sử dụng đất cho tổ chức",
+        "Land-use right certificate for an organisation",
+        "land",
+        30,
+    ),
+    (
+        "MT-DTM",
+        "Thẩm định báo cáo đánh giá tác động môi trường",
+        "Environmental impact assessment appraisal",
+        "environment",
+        30,
+    ),
+    (
+        "XD-GPXDCT",
+        "Cấp giấy phép xây dựng công trình",
+        "Construction permit for a building project",
+        "construction",
+        20,
+    ),
     ("GT-GPLX", "Đổi giấy phép lái xe", "Driving licence exchange", "transport", 5),
-    ("LD-GPLD", "Cấp giấy phép lao động cho người lao động nước ngoài", "Work permit for a foreign worker",
-     "social", 5),
+    (
+        "LD-GPLD",
+        "Cấp giấy phép lao động cho người lao động nước ngoài",
+        "Work permit for a foreign worker",
+        "social",
+        5,
+    ),
     ("LD-THATNGHIEP", "Giải quyết hưởng trợ cấp thất nghiệp", "Unemployment benefit", "social", 20),
     ("YT-CCHN", "Cấp chứng chỉ hành nghề khám bệnh, chữa bệnh", "Medical practising certificate", "health", 20),
-    ("GD-VANBANG", "Công nhận văn bằng do cơ sở giáo dục nước ngoài cấp", "Recognition of a foreign diploma",
-     "education", 20),
+    (
+        "GD-VANBANG",
+        "Công nhận văn bằng do cơ sở giáo dục nước ngoài cấp",
+        "Recognition of a foreign diploma",
+        "education",
+        20,
+    ),
     ("CTH-RUOU", "Cấp giấy phép bán lẻ rượu", "Liquor retail licence", "business", 10),
     ("DL-HDV", "Cấp thẻ hướng dẫn viên du lịch", "Tour guide card", "culture", 10),
     ("VH-BIEUDIEN", "Cấp phép tổ chức biểu diễn nghệ thuật", "Performing arts licence", "culture", 5),
-    ("NN-KIEMDICH", "Kiểm dịch động vật vận chuyển ra khỏi địa bàn", "Quarantine of animals in transit",
-     "business", 1),
+    ("NN-KIEMDICH", "Kiểm dịch động vật vận chuyển ra khỏi địa bàn", "Quarantine of animals in transit", "business", 1),
     ("QH-THONGTIN", "Cung cấp thông tin quy hoạch", "Planning information", "construction", 7),
     ("TT-XUATBAN", "Cấp giấy phép xuất bản bản tin", "Newsletter publishing licence", "culture", 10),
-    ("NG-ABTC", "Cho phép sử dụng thẻ đi lại của doanh nhân APEC", "APEC Business Travel Card approval",
-     "business", 15),
+    (
+        "NG-ABTC",
+        "Cho phép sử dụng thẻ đi lại của doanh nhân APEC",
+        "APEC Business Travel Card approval",
+        "business",
+        15,
+    ),
     ("KH-CGCN", "Đăng ký chuyển giao công nghệ", "Technology transfer registration", "business", 15),
     ("NV-HOI", "Phê duyệt điều lệ hội", "Approval of an association charter", "justice", 30),
 )
 
 # Relative case mix of the procedures wards and districts handle.
 WARD_SERVICE_MIX = {
-    "HT-KHAISINH": 18, "HT-KETHON": 6, "HT-KHAITU": 5, "HT-XNHONNHAN": 10,
-    "CT-BANSAO": 35, "CT-CHUKY": 12, "CT-HOPDONG": 8, "XH-TROCAP": 4,
+    "HT-KHAISINH": 18,
+    "HT-KETHON": 6,
+    "HT-KHAITU": 5,
+    "HT-XNHONNHAN": 10,
+    "CT-BANSAO": 35,
+    "CT-CHUKY": 12,
+    "CT-HOPDONG": 8,
+    "XH-TROCAP": 4,
 }
 DISTRICT_SERVICE_MIX = {
-    "DD-GCNLANDAU": 8, "DD-BIENDONG": 20, "DD-CHUYENMD": 5, "XD-GPXDNHA": 14,
-    "KD-HKD": 18, "KD-ATTP": 5, "HT-KSNN": 4, "CT-BANSAO": 20,
+    "DD-GCNLANDAU": 8,
+    "DD-BIENDONG": 20,
+    "DD-CHUYENMD": 5,
+    "XD-GPXDNHA": 14,
+    "KD-HKD": 18,
+    "KD-ATTP": 5,
+    "HT-KSNN": 4,
+    "CT-BANSAO": 20,
 }
 
 # --- Departments: (code, Vietnamese, English, cases per month, {service: weight}) ----------
 DEPARTMENTS: tuple[tuple[str, str, str, float, dict[str, int]], ...] = (
     ("SO-TP", "Sở Tư pháp", "Department of Justice", 1300, {"TP-LLTP": 1}),
-    ("SO-KHDT", "Sở Kế hoạch và Đầu tư", "Department of Planning and Investment", 1000,
-     {"KD-DNTL": 9, "KD-DAUTU": 1}),
-    ("SO-TNMT", "Sở Tài nguyên và Môi trường", "Department of Natural Resources and Environment", 350,
-     {"DD-GCNTOCHUC": 4, "MT-DTM": 1}),
+    ("SO-KHDT", "Sở Kế hoạch và Đầu tư", "Department of Planning and Investment", 1000, {"KD-DNTL": 9, "KD-DAUTU": 1}),
+    (
+        "SO-TNMT",
+        "Sở Tài nguyên và Môi trường",
+        "Department of Natural Resources and Environment",
+        350,
+        {"DD-GCNTOCHUC": 4, "MT-DTM": 1},
+    ),
     ("SO-XD", "Sở Xây dựng", "Department of Construction", 150, {"XD-GPXDCT": 1}),
     ("SO-GTVT", "Sở Giao thông vận tải", "Department of Transport", 1300, {"GT-GPLX": 1}),
-    ("SO-LDTBXH", "Sở Lao động - Thương binh và Xã hội", "Department of Labour, Invalids and Social Affairs",
-     900, {"LD-THATNGHIEP": 3, "LD-GPLD": 1}),
+    (
+        "SO-LDTBXH",
+        "Sở Lao động - Thương binh và Xã hội",
+        "Department of Labour, Invalids and Social Affairs",
+        900,
+        {"LD-THATNGHIEP": 3, "LD-GPLD": 1},
+    ),
     ("SO-YT", "Sở Y tế", "Department of Health", 120, {"YT-CCHN": 1}),
     ("SO-GDDT", "Sở Giáo dục và Đào tạo", "Department of Education and Training", 60, {"GD-VANBANG": 1}),
     ("SO-CT", "Sở Công Thương", "Department of Industry and Trade", 80, {"CTH-RUOU": 1}),
     ("SO-DL", "Sở Du lịch", "Department of Tourism", 40, {"DL-HDV": 1}),
     ("SO-VHTT", "Sở Văn hóa và Thể thao", "Department of Culture and Sports", 50, {"VH-BIEUDIEN": 1}),
-    ("SO-NNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", "Department of Agriculture and Rural Development",
-     30, {"NN-KIEMDICH": 1}),
+    (
+        "SO-NNPTNT",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Department of Agriculture and Rural Development",
+        30,
+        {"NN-KIEMDICH": 1},
+    ),
     ("SO-QHKT", "Sở Quy hoạch - Kiến trúc", "Department of Planning and Architecture", 90, {"QH-THONGTIN": 1}),
-    ("SO-TTTT", "Sở Thông tin và Truyền thông", "Department of Information and Communications", 15,
-     {"TT-XUATBAN": 1}),
+    ("SO-TTTT", "Sở Thông tin và Truyền thông", "Department of Information and Communications", 15, {"TT-XUATBAN": 1}),
     ("SO-NGV", "Sở Ngoại vụ", "Department of Foreign Affairs", 25, {"NG-ABTC": 1}),
     ("SO-KHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", 8, {"KH-CGCN": 1}),
     ("SO-NV", "Sở Nội vụ", "Department of Home Affairs", 5, {"NV-HOI": 1}),
     ("BQL-ATTP", "Ban Quản lý An toàn thực phẩm", "Food Safety Management Board", 70, {"KD-ATTP": 1}),
-    ("BQL-HEPZA", "Ban Quản lý các Khu chế xuất và công nghiệp",
-     "Export Processing and Industrial Zones Authority", 45, {"KD-DAUTU": 1}),
+    (
+        "BQL-HEPZA",
+        "Ban Quản lý các Khu chế xuất và công nghiệp",
+        "Export Processing and Industrial Zones Authority",
+        45,
+        {"KD-DAUTU": 1},
+    ),
     ("BQL-SHTP", "Ban Quản lý Khu Công nghệ cao", "Saigon Hi-Tech Park Authority", 10, {"KD-DAUTU": 1}),
 )
 
@@ -154,71 +224,263 @@ def _xa(*names: str) -> tuple[str, ...]:
 # A ward is a number ("Phường 4, Quận 8"), a name ("Phường Bến Nghé"), or a name that already
 # carries its prefix ("Xã …", "Thị trấn …").
 DISTRICTS: tuple[tuple[str, str, str, float, tuple[str | int, ...]], ...] = (
-    ("Q1", "Quận 1", "District 1", 1.4, (
-        "Bến Nghé", "Bến Thành", "Cầu Kho", "Cầu Ông Lãnh", "Cô Giang", "Đa Kao", "Nguyễn Cư Trinh",
-        "Nguyễn Thái Bình", "Phạm Ngũ Lão", "Tân Định")),
+    (
+        "Q1",
+        "Quận 1",
+        "District 1",
+        1.4,
+        (
+            "Bến Nghé",
+            "Bến Thành",
+            "Cầu Kho",
+            "Cầu Ông Lãnh",
+            "Cô Giang",
+            "Đa Kao",
+            "Nguyễn Cư Trinh",
+            "Nguyễn Thái Bình",
+            "Phạm Ngũ Lão",
+            "Tân Định",
+        ),
+    ),
     ("Q3", "Quận 3", "District 3", 1.0, ("Võ Thị Sáu", 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14)),
     ("Q4", "Quận 4", "District 4", 0.7, (1, 2, 3, 4, 6, 8, 9, 10, 13, 14, 15, 16, 18)),
     ("Q5", "Quận 5", "District 5", 0.8, tuple(range(1, 15))),
     ("Q6", "Quận 6", "District 6", 0.9, tuple(range(1, 15))),
-    ("Q7", "Quận 7", "District 7", 1.3, (
-        "Bình Thuận", "Phú Mỹ", "Phú Thuận", "Tân Hưng", "Tân Kiểng", "Tân Phong", "Tân Phú", "Tân Quy",
-        "Tân Thuận Đông", "Tân Thuận Tây")),
+    (
+        "Q7",
+        "Quận 7",
+        "District 7",
+        1.3,
+        (
+            "Bình Thuận",
+            "Phú Mỹ",
+            "Phú Thuận",
+            "Tân Hưng",
+            "Tân Kiểng",
+            "Tân Phong",
+            "Tân Phú",
+            "Tân Quy",
+            "Tân Thuận Đông",
+            "Tân Thuận Tây",
+        ),
+    ),
     ("Q8", "Quận 8", "District 8", 1.0, tuple(range(1, 17))),
     ("Q10", "Quận 10", "District 10", 0.9, tuple(range(1, 15))),
     ("Q11", "Quận 11", "District 11", 0.8, tuple(range(1, 17))),
-    ("Q12", "Quận 12", "District 12", 1.5, (
-        "An Phú Đông", "Đông Hưng Thuận", "Hiệp Thành", "Tân Chánh Hiệp", "Tân Hưng Thuận", "Tân Thới Hiệp",
-        "Tân Thới Nhất", "Thạnh Lộc", "Thạnh Xuân", "Thới An", "Trung Mỹ Tây")),
-    ("BTHANH", "Quận Bình Thạnh", "Binh Thanh District", 1.4,
-     (1, 2, 3, 5, 6, 7, 11, 12, 13, 14, 15, 17, 19, 21, 22, 24, 25, 26, 27, 28)),
+    (
+        "Q12",
+        "Quận 12",
+        "District 12",
+        1.5,
+        (
+            "An Phú Đông",
+            "Đông Hưng Thuận",
+            "Hiệp Thành",
+            "Tân Chánh Hiệp",
+            "Tân Hưng Thuận",
+            "Tân Thới Hiệp",
+            "Tân Thới Nhất",
+            "Thạnh Lộc",
+            "Thạnh Xuân",
+            "Thới An",
+            "Trung Mỹ Tây",
+        ),
+    ),
+    (
+        "BTHANH",
+        "Quận Bình Thạnh",
+        "Binh Thanh District",
+        1.4,
+        (1, 2, 3, 5, 6, 7, 11, 12, 13, 14, 15, 17, 19, 21, 22, 24, 25, 26, 27, 28),
+    ),
     ("GVAP", "Quận Gò Vấp", "Go Vap District", 1.5, (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
     ("PNHUAN", "Quận Phú Nhuận", "Phu Nhuan District", 0.7, (1, 2, 4, 5, 7, 8, 9, 10, 11, 13, 15, 17)),
     ("TBINH", "Quận Tân Bình", "Tan Binh District", 1.3, tuple(range(1, 16))),
-    ("TPHU", "Quận Tân Phú", "Tan Phu District", 1.2, (
-        "Hiệp Tân", "Hòa Thạnh", "Phú Thạnh", "Phú Thọ Hòa", "Phú Trung", "Sơn Kỳ", "Tân Quý", "Tân Sơn Nhì",
-        "Tân Thành", "Tân Thới Hòa", "Tây Thạnh")),
-    ("BTAN", "Quận Bình Tân", "Binh Tan District", 1.8, (
-        "An Lạc", "An Lạc A", "Bình Hưng Hòa", "Bình Hưng Hòa A", "Bình Hưng Hòa B", "Bình Trị Đông",
-        "Bình Trị Đông A", "Bình Trị Đông B", "Tân Tạo", "Tân Tạo A")),
-    ("TDUC", "Thành phố Thủ Đức", "Thu Duc City", 2.6, (
-        "An Khánh", "An Lợi Đông", "An Phú", "Bình Chiểu", "Bình Thọ", "Bình Trưng Đông", "Bình Trưng Tây",
-        "Cát Lái", "Hiệp Bình Chánh", "Hiệp Bình Phước", "Hiệp Phú", "Linh Chiểu", "Linh Đông", "Linh Trung",
-        "Long Bình", "Long Thạnh Mỹ", "Phước Long A", "Tam Bình", "Thảo Điền", "Thủ Thiêm")),
-    ("CCHI", "Huyện Củ Chi", "Cu Chi District", 1.0, ("Thị trấn Củ Chi", *_xa(
-        "An Nhơn Tây", "An Phú", "Bình Mỹ", "Hòa Phú", "Nhuận Đức", "Phạm Văn Cội", "Phú Hòa Đông",
-        "Phú Mỹ Hưng", "Phước Hiệp", "Phước Thạnh", "Phước Vĩnh An", "Tân An Hội", "Tân Phú Trung",
-        "Tân Thạnh Đông", "Tân Thạnh Tây", "Tân Thông Hội", "Thái Mỹ", "Trung An", "Trung Lập Hạ"))),
-    ("HMON", "Huyện Hóc Môn", "Hoc Mon District", 1.1, ("Thị trấn Hóc Môn", *_xa(
-        "Bà Điểm", "Đông Thạnh", "Nhị Bình", "Tân Hiệp", "Tân Thới Nhì", "Tân Xuân", "Thới Tam Thôn",
-        "Trung Chánh", "Xuân Thới Đông", "Xuân Thới Sơn", "Xuân Thới Thượng"))),
-    ("BCHANH", "Huyện Bình Chánh", "Binh Chanh District", 1.3, ("Thị trấn Tân Túc", *_xa(
-        "An Phú Tây", "Bình Chánh", "Bình Hưng", "Bình Lợi", "Đa Phước", "Hưng Long", "Lê Minh Xuân",
-        "Phạm Văn Hai", "Phong Phú", "Quy Đức", "Tân Kiên", "Tân Nhựt", "Tân Quý Tây", "Vĩnh Lộc A",
-        "Vĩnh Lộc B"))),
-    ("NBE", "Huyện Nhà Bè", "Nha Be District", 0.6, ("Thị trấn Nhà Bè", *_xa(
-        "Hiệp Phước", "Long Thới", "Nhơn Đức", "Phú Xuân", "Phước Kiển", "Phước Lộc"))),
-    ("CGIO", "Huyện Cần Giờ", "Can Gio District", 0.3, ("Thị trấn Cần Thạnh", *_xa(
-        "An Thới Đông", "Bình Khánh", "Long Hòa", "Lý Nhơn", "Tam Thôn Hiệp", "Thạnh An"))),
+    (
+        "TPHU",
+        "Quận Tân Phú",
+        "Tan Phu District",
+        1.2,
+        (
+            "Hiệp Tân",
+            "Hòa Thạnh",
+            "Phú Thạnh",
+            "Phú Thọ Hòa",
+            "Phú Trung",
+            "Sơn Kỳ",
+            "Tân Quý",
+            "Tân Sơn Nhì",
+            "Tân Thành",
+            "Tân Thới Hòa",
+            "Tây Thạnh",
+        ),
+    ),
+    (
+        "BTAN",
+        "Quận Bình Tân",
+        "Binh Tan District",
+        1.8,
+        (
+            "An Lạc",
+            "An Lạc A",
+            "Bình Hưng Hòa",
+            "Bình Hưng Hòa A",
+            "Bình Hưng Hòa B",
+            "Bình Trị Đông",
+            "Bình Trị Đông A",
+            "Bình Trị Đông B",
+            "Tân Tạo",
+            "Tân Tạo A",
+        ),
+    ),
+    (
+        "TDUC",
+        "Thành phố Thủ Đức",
+        "Thu Duc City",
+        2.6,
+        (
+            "An Khánh",
+            "An Lợi Đông",
+            "An Phú",
+            "Bình Chiểu",
+            "Bình Thọ",
+            "Bình Trưng Đông",
+            "Bình Trưng Tây",
+            "Cát Lái",
+            "Hiệp Bình Chánh",
+            "Hiệp Bình Phước",
+            "Hiệp Phú",
+            "Linh Chiểu",
+            "Linh Đông",
+            "Linh Trung",
+            "Long Bình",
+            "Long Thạnh Mỹ",
+            "Phước Long A",
+            "Tam Bình",
+            "Thảo Điền",
+            "Thủ Thiêm",
+        ),
+    ),
+    (
+        "CCHI",
+        "Huyện Củ Chi",
+        "Cu Chi District",
+        1.0,
+        (
+            "Thị trấn Củ Chi",
+            *_xa(
+                "An Nhơn Tây",
+                "An Phú",
+                "Bình Mỹ",
+                "Hòa Phú",
+                "Nhuận Đức",
+                "Phạm Văn Cội",
+                "Phú Hòa Đông",
+                "Phú Mỹ Hưng",
+                "Phước Hiệp",
+                "Phước Thạnh",
+                "Phước Vĩnh An",
+                "Tân An Hội",
+                "Tân Phú Trung",
+                "Tân Thạnh Đông",
+                "Tân Thạnh Tây",
+                "Tân Thông Hội",
+                "Thái Mỹ",
+                "Trung An",
+                "Trung Lập Hạ",
+            ),
+        ),
+    ),
+    (
+        "HMON",
+        "Huyện Hóc Môn",
+        "Hoc Mon District",
+        1.1,
+        (
+            "Thị trấn Hóc Môn",
+            *_xa(
+                "Bà Điểm",
+                "Đông Thạnh",
+                "Nhị Bình",
+                "Tân Hiệp",
+                "Tân Thới Nhì",
+                "Tân Xuân",
+                "Thới Tam Thôn",
+                "Trung Chánh",
+                "Xuân Thới Đông",
+                "Xuân Thới Sơn",
+                "Xuân Thới Thượng",
+            ),
+        ),
+    ),
+    (
+        "BCHANH",
+        "Huyện Bình Chánh",
+        "Binh Chanh District",
+        1.3,
+        (
+            "Thị trấn Tân Túc",
+            *_xa(
+                "An Phú Tây",
+                "Bình Chánh",
+                "Bình Hưng",
+                "Bình Lợi",
+                "Đa Phước",
+                "Hưng Long",
+                "Lê Minh Xuân",
+                "Phạm Văn Hai",
+                "Phong Phú",
+                "Quy Đức",
+                "Tân Kiên",
+                "Tân Nhựt",
+                "Tân Quý Tây",
+                "Vĩnh Lộc A",
+                "Vĩnh Lộc B",
+            ),
+        ),
+    ),
+    (
+        "NBE",
+        "Huyện Nhà Bè",
+        "Nha Be District",
+        0.6,
+        ("Thị trấn Nhà Bè", *_xa("Hiệp Phước", "Long Thới", "Nhơn Đức", "Phú Xuân", "Phước Kiển", "Phước Lộc")),
+    ),
+    (
+        "CGIO",
+        "Huyện Cần Giờ",
+        "Can Gio District",
+        0.3,
+        ("Thị trấn Cần Thạnh", *_xa("An Thới Đông", "Bình Khánh", "Long Hòa", "Lý Nhơn", "Tam Thôn Hiệp", "Thạnh An")),
+    ),
 )
 
 # --- Volumes and quality -----------------------------------------------------------------
-DISTRICT_MEDIAN_CASES = 230.0   # per month, before the district's size factor
-WARD_MEDIAN_CASES = 16.0        # per month, before the district's size factor
-WORST_WARD_CASES = 220.0        # the clearly worse ward is busy enough to be flagged
+DISTRICT_MEDIAN_CASES = 230.0  # per month, before the district's size factor
+WARD_MEDIAN_CASES = 16.0  # per month, before the district's size factor
+WORST_WARD_CASES = 220.0  # the clearly worse ward is busy enough to be flagged
 SEASON = {1: 0.9, 2: 0.75, 12: 1.1}  # Tết slows January and February; December rushes
 CITY_SATISFACTION = 0.92
 # Shift of the log-odds of "satisfied" by service category (land disappoints, civil status pleases).
 CATEGORY_SHIFT = {
-    "civil-status": 0.35, "certification": 0.3, "social": 0.0, "land": -0.4, "construction": -0.3,
-    "business": 0.05, "justice": 0.0, "environment": -0.2, "transport": -0.1, "health": 0.0,
-    "education": 0.1, "culture": 0.1,
+    "civil-status": 0.35,
+    "certification": 0.3,
+    "social": 0.0,
+    "land": -0.4,
+    "construction": -0.3,
+    "business": 0.05,
+    "justice": 0.0,
+    "environment": -0.2,
+    "transport": -0.1,
+    "health": 0.0,
+    "education": 0.1,
+    "culture": 0.1,
 }
 CATEGORY_LATENESS = {"land": 1.6, "construction": 1.4, "environment": 1.3}
-LATE_PENALTY = 1.4          # log-odds lost when a case is finished after its due date
+LATE_PENALTY = 1.4  # log-odds lost when a case is finished after its due date
 NO_ANSWER_SHARE = 0.03
 COMMENT_SHARE = 0.10
-PII_COMMENT_SHARE = 0.06    # of comments
+PII_COMMENT_SHARE = 0.06  # of comments
 ENGLISH_SHARE = 0.06
 DRIVER_KEYS = ("ease", "timeliness", "courtesy", "fairness", "outcome")
 SKIPPED_DRIVER_SHARE = 0.02
@@ -273,7 +535,7 @@ class AgencySpec:
     name_en: str
     kind: str
     parent_code: str | None
-    volume: float               # expected cases per full month
+    volume: float  # expected cases per full month
     services: dict[str, float]  # service code -> relative weight
 
 
@@ -281,21 +543,21 @@ class AgencySpec:
 class Profile:
     """Latent behaviour of every agency, as arrays aligned with the agency list."""
 
-    logit: np.ndarray           # log-odds of satisfied, before case mix and lateness
-    trend: np.ndarray           # change of that log-odds per month (0 in the current month)
-    late_rate: np.ndarray       # share of cases finished after the due date
-    response_rate: np.ndarray   # share of invitations answered
-    online_share: np.ndarray    # share of cases submitted online
-    volume: np.ndarray          # expected cases per full month
+    logit: np.ndarray  # log-odds of satisfied, before case mix and lateness
+    trend: np.ndarray  # change of that log-odds per month (0 in the current month)
+    late_rate: np.ndarray  # share of cases finished after the due date
+    response_rate: np.ndarray  # share of invitations answered
+    online_share: np.ndarray  # share of cases submitted online
+    volume: np.ndarray  # expected cases per full month
 
 
 @dataclass(frozen=True)
 class Month:
-    label: str                  # "2026-05"
-    index: int                  # 0 = oldest; the current month has the highest index
-    day_starts: np.ndarray      # naive-UTC midnight (city time) of every working day, datetime64[s]
-    day_weights: np.ndarray     # relative traffic of those days (Saturdays are quieter)
-    elapsed: float              # share of the month covered (1 except the current month)
+    label: str  # "2026-05"
+    index: int  # 0 = oldest; the current month has the highest index
+    day_starts: np.ndarray  # naive-UTC midnight (city time) of every working day, datetime64[s]
+    day_weights: np.ndarray  # relative traffic of those days (Saturdays are quieter)
+    elapsed: float  # share of the month covered (1 except the current month)
     season: float
 
 
@@ -309,6 +571,7 @@ class Totals:
 
 
 # --- Small helpers -----------------------------------------------------------------------
+
 
 def _fold(name: str) -> str:
     """Vietnamese without diacritics ("Bình Hưng Hòa A" -> "Binh Hung Hoa A")."""
@@ -335,6 +598,7 @@ def database_is_empty() -> bool:
 
 # --- Agencies and services ---------------------------------------------------------------
 
+
 def _ward_names(district_vi: str, district_en: str, ward: str | int) -> tuple[str, str, str]:
     """(code suffix, Vietnamese name, English name) of a ward or commune."""
     if isinstance(ward, int):
@@ -353,12 +617,18 @@ def agency_specs(rng: np.random.Generator) -> list[AgencySpec]:
     specs: list[AgencySpec] = []
     for code, name_vi, name_en, volume, services in DEPARTMENTS:
         jitter = float(rng.lognormal(0.0, 0.25))
-        specs.append(AgencySpec(code, name_vi, name_en, "department", None, volume * jitter,
-                                {k: float(v) for k, v in services.items()}))
+        specs.append(
+            AgencySpec(
+                code, name_vi, name_en, "department", None, volume * jitter, {k: float(v) for k, v in services.items()}
+            )
+        )
     for code, name_vi, name_en, size, wards in DISTRICTS:
         volume = DISTRICT_MEDIAN_CASES * size * float(rng.lognormal(0.0, 0.35))
-        specs.append(AgencySpec(code, name_vi, name_en, "district", None, volume,
-                                {k: float(v) for k, v in DISTRICT_SERVICE_MIX.items()}))
+        specs.append(
+            AgencySpec(
+                code, name_vi, name_en, "district", None, volume, {k: float(v) for k, v in DISTRICT_SERVICE_MIX.items()}
+            )
+        )
         rural = name_vi.startswith("Huyện")
         for ward in wards:
             suffix, ward_vi, ward_en = _ward_names(name_vi, name_en, ward)
@@ -366,8 +636,17 @@ def agency_specs(rng: np.random.Generator) -> list[AgencySpec]:
             volume = WARD_MEDIAN_CASES * size * (0.7 if rural else 1.0) * float(rng.lognormal(0.0, 0.9))
             if ward_code == WORST_WARD_CODE:
                 volume = WORST_WARD_CASES
-            specs.append(AgencySpec(ward_code, ward_vi, ward_en, "ward", code, volume,
-                                    {k: float(v) for k, v in WARD_SERVICE_MIX.items()}))
+            specs.append(
+                AgencySpec(
+                    ward_code,
+                    ward_vi,
+                    ward_en,
+                    "ward",
+                    code,
+                    volume,
+                    {k: float(v) for k, v in WARD_SERVICE_MIX.items()},
+                )
+            )
     codes = [spec.code for spec in specs]
     assert len(codes) == len(set(codes)), "agency codes must be unique"
     assert WORST_WARD_CODE in codes
@@ -378,8 +657,15 @@ def create_agencies(specs: list[AgencySpec]) -> list[Agency]:
     """Insert the agency tree (a few hundred rows: plain ORM is fine here)."""
     by_code: dict[str, Agency] = {}
     for spec in specs:
-        agency = Agency(code=spec.code, name_vi=spec.name_vi, name_en=spec.name_en, kind=spec.kind,
-                        peer_group=spec.kind, parent=by_code.get(spec.parent_code or ""), active=True)
+        agency = Agency(
+            code=spec.code,
+            name_vi=spec.name_vi,
+            name_en=spec.name_en,
+            kind=spec.kind,
+            peer_group=spec.kind,
+            parent=by_code.get(spec.parent_code or ""),
+            active=True,
+        )
         db.session.add(agency)
         by_code[spec.code] = agency
     db.session.flush()
@@ -391,8 +677,9 @@ def ensure_services() -> dict[str, Service]:
     existing = {s.code: s for s in db.session.scalars(select(Service))}
     for code, name_vi, name_en, category, days in SERVICES:
         if code not in existing:
-            existing[code] = Service(code=code, name_vi=name_vi, name_en=name_en, category=category,
-                                     committed_days=days, active=True)
+            existing[code] = Service(
+                code=code, name_vi=name_vi, name_en=name_en, category=category, committed_days=days, active=True
+            )
             db.session.add(existing[code])
     db.session.flush()
     return {code: existing[code] for code, *_ in SERVICES}
@@ -400,9 +687,7 @@ def ensure_services() -> dict[str, Service]:
 
 def ensure_question_set() -> tuple[QuestionSet, dict[str, int]]:
     """The active question set (version 1 by default) and its question ids by key."""
-    qset = db.session.scalar(
-        select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.version.desc())
-    )
+    qset = db.session.scalar(select(QuestionSet).where(QuestionSet.active).order_by(QuestionSet.version.desc()))
     if qset is None:
         latest = db.session.scalar(select(func.max(QuestionSet.version))) or 0
         qset = create_question_set(latest + 1)
@@ -411,6 +696,7 @@ def ensure_question_set() -> tuple[QuestionSet, dict[str, int]]:
 
 
 # --- Latent quality and volumes ----------------------------------------------------------
+
 
 def latent_profile(specs: list[AgencySpec], rng: np.random.Generator) -> Profile:
     """Each agency's true satisfaction, lateness, response rate and size.
@@ -478,12 +764,16 @@ def month_windows(now_utc: datetime, months: int, rng: np.random.Generator) -> l
             month_start = datetime(first.year, first.month, 1, tzinfo=CITY_TZ)
             elapsed = (now_local - month_start).total_seconds() / (days_in_month * 86400)
         season = SEASON.get(first.month, 1.0) * float(rng.lognormal(0.0, 0.05))
-        windows.append(Month(
-            label=f"{first:%Y-%m}", index=index,
-            day_starts=np.array(starts, dtype="datetime64[s]"),
-            day_weights=weights / weights.sum() if len(weights) else weights,
-            elapsed=elapsed, season=season,
-        ))
+        windows.append(
+            Month(
+                label=f"{first:%Y-%m}",
+                index=index,
+                day_starts=np.array(starts, dtype="datetime64[s]"),
+                day_weights=weights / weights.sum() if len(weights) else weights,
+                elapsed=elapsed,
+                season=season,
+            )
+        )
     return windows
 
 
@@ -495,6 +785,7 @@ def monthly_counts(profile: Profile, month: Month, scale: float, rng: np.random.
 
 
 # --- Case and response rows --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MonthCases:
@@ -512,8 +803,14 @@ class MonthCases:
 
 
 def draw_cases(
-    counts: np.ndarray, month: Month, mix: np.ndarray, committed: np.ndarray, late_factor: np.ndarray,
-    profile: Profile, now: np.datetime64, rng: np.random.Generator,
+    counts: np.ndarray,
+    month: Month,
+    mix: np.ndarray,
+    committed: np.ndarray,
+    late_factor: np.ndarray,
+    profile: Profile,
+    now: np.datetime64,
+    rng: np.random.Generator,
 ) -> MonthCases:
     """Completed cases of one month: service, dates (some late), channel."""
     agency = np.repeat(np.arange(len(counts)), counts)
@@ -545,9 +842,15 @@ def draw_cases(
     starts = np.searchsorted(agency, agency, side="left")
     seq = np.arange(len(agency)) - starts + 1
     return MonthCases(
-        agency=agency, service=service[keep][order], received=received[keep][order], due=due[keep][order],
-        completed=completed[keep][order], created=created[keep][order], late=late[keep][order],
-        channel=channel[keep][order], seq=seq,
+        agency=agency,
+        service=service[keep][order],
+        received=received[keep][order],
+        due=due[keep][order],
+        completed=completed[keep][order],
+        created=created[keep][order],
+        late=late[keep][order],
+        channel=channel[keep][order],
+        seq=seq,
     )
 
 
@@ -555,9 +858,9 @@ def draw_cases(
 class MonthResponses:
     """Which cases were answered, when, and how (arrays aligned with the answered cases)."""
 
-    case_pos: np.ndarray        # positions in MonthCases
+    case_pos: np.ndarray  # positions in MonthCases
     submitted: np.ndarray
-    overall: np.ndarray         # 1-5, 0 = no answer
+    overall: np.ndarray  # 1-5, 0 = no answer
     drivers: dict[str, np.ndarray]  # key -> 1-5 (visits 1-3), 0 = skipped
     comment: list[str | None]
     english: np.ndarray
@@ -570,7 +873,11 @@ def _spread(level: np.ndarray, rng: np.random.Generator, p_same: float) -> np.nd
 
 
 def draw_responses(
-    cases: MonthCases, month_offset: int, profile: Profile, shift: np.ndarray, now: np.datetime64,
+    cases: MonthCases,
+    month_offset: int,
+    profile: Profile,
+    shift: np.ndarray,
+    now: np.datetime64,
     rng: np.random.Generator,
 ) -> MonthResponses:
     """Citizens' answers to this month's invitations, consistent with each agency's latent rate."""
@@ -583,24 +890,26 @@ def draw_responses(
     submitted = cases.created + delay.astype("timedelta64[s]")
     answered = (rng.random(n) < np.minimum(rate, 0.95)) & (submitted <= now)
 
-    log_odds = (profile.logit[agency] + profile.trend[agency] * month_offset + shift[cases.service]
-                - LATE_PENALTY * cases.late)
+    log_odds = (
+        profile.logit[agency] + profile.trend[agency] * month_offset + shift[cases.service] - LATE_PENALTY * cases.late
+    )
     satisfied = rng.random(n) < _expit(log_odds)
-    level = np.where(satisfied, np.where(rng.random(n) < 0.55, 5, 4),
-                     rng.choice([3, 2, 1], size=n, p=[0.5, 0.3, 0.2]))
+    level = np.where(satisfied, np.where(rng.random(n) < 0.55, 5, 4), rng.choice([3, 2, 1], size=n, p=[0.5, 0.3, 0.2]))
     overall = np.where(rng.random(n) < NO_ANSWER_SHARE, 0, level)
 
     drivers = {
         "ease": _spread(level, rng, 0.6),
-        "timeliness": np.where(cases.late, rng.choice([1, 2, 3], size=n, p=[0.3, 0.4, 0.3]),
-                               _spread(np.maximum(level, 3), rng, 0.6)),
+        "timeliness": np.where(
+            cases.late, rng.choice([1, 2, 3], size=n, p=[0.3, 0.4, 0.3]), _spread(np.maximum(level, 3), rng, 0.6)
+        ),
         "courtesy": _spread(level, rng, 0.55),
         "fairness": _spread(level, rng, 0.6),
         "outcome": _spread(level, rng, 0.8),
     }
     smooth = satisfied & ~cases.late
-    drivers["visits"] = np.where(smooth, rng.choice([1, 2, 3], size=n, p=[0.78, 0.17, 0.05]),
-                                 rng.choice([1, 2, 3], size=n, p=[0.45, 0.35, 0.2]))
+    drivers["visits"] = np.where(
+        smooth, rng.choice([1, 2, 3], size=n, p=[0.78, 0.17, 0.05]), rng.choice([1, 2, 3], size=n, p=[0.45, 0.35, 0.2])
+    )
     for key in drivers:
         drivers[key] = np.where(rng.random(n) < SKIPPED_DRIVER_SHARE, 0, drivers[key])
 
@@ -615,13 +924,19 @@ def draw_responses(
         if not has_comment[i]:
             comments.append(None)
             continue
-        pool = ((POSITIVE_PII_COMMENTS if with_pii[i] else POSITIVE_COMMENTS) if satisfied[i]
-                else (NEGATIVE_PII_COMMENTS if with_pii[i] else NEGATIVE_COMMENTS))
+        pool = (
+            (POSITIVE_PII_COMMENTS if with_pii[i] else POSITIVE_COMMENTS)
+            if satisfied[i]
+            else (NEGATIVE_PII_COMMENTS if with_pii[i] else NEGATIVE_COMMENTS)
+        )
         comments.append(scrub_pii(pool[int(pick[i] * len(pool))]) or None)
     return MonthResponses(
-        case_pos=pos, submitted=submitted[pos], overall=overall[pos],
+        case_pos=pos,
+        submitted=submitted[pos],
+        overall=overall[pos],
         drivers={key: values[pos] for key, values in drivers.items()},
-        comment=comments, english=english[pos],
+        comment=comments,
+        english=english[pos],
     )
 
 
@@ -630,7 +945,11 @@ def _datetimes(stamps: np.ndarray) -> list[datetime]:
 
 
 def case_and_invitation_rows(
-    cases: MonthCases, month: Month, first_id: int, agency_ids: list[int], service_ids: list[int],
+    cases: MonthCases,
+    month: Month,
+    first_id: int,
+    agency_ids: list[int],
+    service_ids: list[int],
 ) -> tuple[list[dict], list[dict]]:
     """Rows for ``case_record`` and ``invitation``; case k and its invitation share id ``first_id + k``."""
     channels = ("online", "counter", "post")
@@ -644,23 +963,44 @@ def case_and_invitation_rows(
     for k in range(len(cases.agency)):
         row_id = first_id + k
         channel = int(cases.channel[k])
-        case_rows.append({
-            "id": row_id, "agency_id": agency_ids[cases.agency[k]], "service_id": service_ids[cases.service[k]],
-            "case_ref": f"{prefix}-{cases.seq[k]:05d}", "received_at": received[k], "due_at": due[k],
-            "completed_at": completed[k], "channel": channels[channel], "api_key_id": None,
-            "created_at": created[k],
-        })
+        case_rows.append(
+            {
+                "id": row_id,
+                "agency_id": agency_ids[cases.agency[k]],
+                "service_id": service_ids[cases.service[k]],
+                "case_ref": f"{prefix}-{cases.seq[k]:05d}",
+                "received_at": received[k],
+                "due_at": due[k],
+                "completed_at": completed[k],
+                "channel": channels[channel],
+                "api_key_id": None,
+                "created_at": created[k],
+            }
+        )
         salt = new_salt()
-        invitation_rows.append({
-            "id": row_id, "case_id": row_id, "token_salt": salt, "token_hash": sha256_hex(token_for_salt(salt)),
-            "issued_at": created[k], "expires_at": created[k] + expiry, "delivery_channel": delivery[channel],
-        })
+        invitation_rows.append(
+            {
+                "id": row_id,
+                "case_id": row_id,
+                "token_salt": salt,
+                "token_hash": sha256_hex(token_for_salt(salt)),
+                "issued_at": created[k],
+                "expires_at": created[k] + expiry,
+                "delivery_channel": delivery[channel],
+            }
+        )
     return case_rows, invitation_rows
 
 
 def response_and_answer_rows(
-    cases: MonthCases, responses: MonthResponses, first_case_id: int, first_response_id: int,
-    first_answer_id: int, agency_ids: list[int], service_ids: list[int], qset_id: int,
+    cases: MonthCases,
+    responses: MonthResponses,
+    first_case_id: int,
+    first_response_id: int,
+    first_answer_id: int,
+    agency_ids: list[int],
+    service_ids: list[int],
+    qset_id: int,
     question_ids: dict[str, int],
 ) -> tuple[list[dict], list[dict]]:
     """Rows for ``response`` and ``answer`` (one answer per driver the citizen did not skip)."""
@@ -672,23 +1012,32 @@ def response_and_answer_rows(
     for j, pos in enumerate(responses.case_pos):
         response_id = first_response_id + j
         overall = int(responses.overall[j])
-        response_rows.append({
-            "id": response_id, "invitation_id": first_case_id + int(pos),
-            "agency_id": agency_ids[cases.agency[pos]], "service_id": service_ids[cases.service[pos]],
-            "question_set_id": qset_id, "submitted_at": submitted[j], "channel": "web",
-            "locale": "en" if responses.english[j] else "vi", "overall": overall or None,
-            "comment": responses.comment[j],
-        })
+        response_rows.append(
+            {
+                "id": response_id,
+                "invitation_id": first_case_id + int(pos),
+                "agency_id": agency_ids[cases.agency[pos]],
+                "service_id": service_ids[cases.service[pos]],
+                "question_set_id": qset_id,
+                "submitted_at": submitted[j],
+                "channel": "web",
+                "locale": "en" if responses.english[j] else "vi",
+                "overall": overall or None,
+                "comment": responses.comment[j],
+            }
+        )
         for key in keys:
             value = int(responses.drivers[key][j])
             if value:
-                answer_rows.append({"id": answer_id, "response_id": response_id,
-                                    "question_id": question_ids[key], "value": value})
+                answer_rows.append(
+                    {"id": answer_id, "response_id": response_id, "question_id": question_ids[key], "value": value}
+                )
                 answer_id += 1
     return response_rows, answer_rows
 
 
 # --- Writing -----------------------------------------------------------------------------
+
 
 def _next_id(model: type[db.Model]) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
@@ -697,7 +1046,7 @@ def _next_id(model: type[db.Model]) -> int:
 def _bulk_insert(model: type[db.Model], rows: list[dict]) -> None:
     """Core executemany in chunks; ids are already in the rows."""
     for start in range(0, len(rows), CHUNK_ROWS):
-        db.session.execute(insert(model.__table__), rows[start:start + CHUNK_ROWS])
+        db.session.execute(insert(model.__table__), rows[start : start + CHUNK_ROWS])
 
 
 def _reset_sequences(models: Iterable[type[db.Model]]) -> None:
@@ -723,14 +1072,22 @@ def create_demo_users(agency_by_code: dict[str, Agency]) -> list[str]:
         if email in existing:
             continue
         agency = agency_by_code.get(agency_code) if agency_code else None
-        db.session.add(User(email=email, name=f"Demo {role}", password_hash=password_hash, role=role,
-                            agency_id=agency.id if agency else None))
+        db.session.add(
+            User(
+                email=email,
+                name=f"Demo {role}",
+                password_hash=password_hash,
+                role=role,
+                agency_id=agency.id if agency else None,
+            )
+        )
         created.append(email)
     db.session.flush()
     return created
 
 
 # --- Entry point -------------------------------------------------------------------------
+
 
 def load_demo(
     seed: int = 2026,
@@ -784,7 +1141,15 @@ def load_demo(
         answered = draw_responses(cases, month.index - months, profile, shift, now_np, rng)
         case_rows, invitation_rows = case_and_invitation_rows(cases, month, next_case, agency_ids, service_ids)
         response_rows, answer_rows = response_and_answer_rows(
-            cases, answered, next_case, next_response, next_answer, agency_ids, service_ids, qset.id, question_ids,
+            cases,
+            answered,
+            next_case,
+            next_response,
+            next_answer,
+            agency_ids,
+            service_ids,
+            qset.id,
+            question_ids,
         )
         echo(f"cases month {month.label}: {len(case_rows):,} cases, {len(response_rows):,} responses…")
         _bulk_insert(Case, case_rows)
@@ -808,8 +1173,9 @@ def load_demo(
     return _summary(seed, specs, len(services), totals, windows, users)
 
 
-def _summary(seed: int, specs: list[AgencySpec], service_count: int, totals: Totals, windows: list[Month],
-             users: list[str]) -> str:
+def _summary(
+    seed: int, specs: list[AgencySpec], service_count: int, totals: Totals, windows: list[Month], users: list[str]
+) -> str:
     kinds = {kind: sum(spec.kind == kind for spec in specs) for kind in ("department", "district", "ward")}
     share = totals.satisfied / totals.answered if totals.answered else 0.0
     period = f"{windows[0].label} to {windows[-1].label}" if len(windows) > 1 else windows[0].label
