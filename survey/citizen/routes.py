@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
+from markupsafe import Markup
 
 from survey.citizen import bp
 from survey.citizen.forms import NO_ANSWER, survey_form_class
@@ -29,6 +30,23 @@ def token_limit() -> str:
 def token_key() -> str:
     # The hash, not the token, so limiter storage (e.g. Redis) never holds a working link.
     return "token:" + sha256_hex(request.view_args.get("token", ""))[:24]
+
+
+# The questions of an unanswered form are the same for every citizen of a question set
+# and language (no token, answers or errors in them), and drawing them is most of the
+# time a survey page takes; each app keeps them once per (question set, language).
+# Question sets are never edited in place (a change is a new version with a new id).
+def blank_questions(form, qset, locale: str) -> Markup:
+    kept: dict[tuple[int, str], Markup] = current_app.extensions.setdefault("blank_survey_questions", {})
+    key = (qset.id, locale)
+    html = kept.get(key)
+    if html is None:
+        # render_template escapes everything it inserts, so its output is safe markup.
+        html = Markup(render_template("citizen/_questions.html", form=form, qset=qset))  # noqa: S704
+        if len(kept) > 64:  # question sets are few; never grow without bound
+            kept.clear()
+        kept[key] = html
+    return html
 
 
 def closed_link(state: LinkState):
@@ -66,6 +84,7 @@ def survey(token: str):
         "citizen/survey.html",
         form=form,
         qset=qset,
+        blank_questions=None if form.is_submitted() else blank_questions(form, qset, locale),
         agency=case.agency.name(locale),
         service=case.service.name(locale),
         case_ref=case.case_ref,

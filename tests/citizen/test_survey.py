@@ -214,3 +214,26 @@ def test_survey_page_and_submission_use_few_queries(app, db, token):
         event.remove(db.engine, "before_cursor_execute", count)
     assert viewed <= 4  # link + case + agency + service in one query, then the question set
     assert len(statements) - viewed <= 12
+
+
+def questions_of(html: str) -> str:
+    return html[html.index('<fieldset class="question') : html.index('name="submit"')]
+
+
+def test_blank_questions_are_drawn_once_per_language_and_match_a_fresh_render(app, client, city):
+    first, second = factories.issue_link("HS-BLANK-1"), factories.issue_link("HS-BLANK-2")
+    vi = client.get(f"/s/{first}").get_data(as_text=True)
+    assert questions_of(client.get(f"/s/{second}").get_data(as_text=True)) == questions_of(vi)
+    en = client.get(f"/s/{second}?lang=en").get_data(as_text=True)
+    assert "Very satisfied" in questions_of(en) and "Rất hài lòng" in questions_of(vi)
+    app.extensions["blank_survey_questions"].clear()
+    assert questions_of(client.get(f"/s/{first}?lang=vi").get_data(as_text=True)) == questions_of(vi)
+
+
+def test_a_re_shown_form_keeps_the_answers_given(client, db, token):
+    page = client.get(f"/s/{token}?lang=en")
+    data = answers(overall="", courtesy="2")
+    data["csrf_token"] = csrf_from(page.get_data(as_text=True))
+    again = client.post(f"/s/{token}?lang=en", data=data).get_data(as_text=True)
+    assert 'checked id="courtesy-3"' in again and 'aria-invalid="true"' in again
+    assert db.session.scalar(select(func.count(Response.id))) == 0
