@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
@@ -37,6 +37,10 @@ def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
     # Group by service id, not category: no join, so PostgreSQL can hash-aggregate a
     # (parallel) sequential scan; the small service table maps ids to categories here.
     category_of = dict(session.execute(select(Service.id, Service.category)).all())
+    if session.get_bind().dialect.name == "postgresql":
+        # ~120 k (agency, service) groups at 10 M answers: let the hash aggregate stay in
+        # memory (EXPLAIN ANALYZE 4.0 s -> 3.1 s); LOCAL ends with this transaction.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
     satisfied = func.sum(case((Response.overall >= 4, 1), else_=0))
     answered = (
         select(Response.agency_id, Response.service_id, func.count(Response.overall), satisfied)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats as sps
 
 from ranking.ranks import rank_ranges
 
@@ -100,3 +101,29 @@ def test_rank_ranges_contain_the_rank(rows, seed):
     count = elig.sum()
     assert np.all((low[ranked] >= 1) & (low[ranked] <= rank[ranked]))
     assert np.all((rank[ranked] <= high[ranked]) & (high[ranked] <= count))
+
+
+def straightforward_rank_ranges(a, b, draws, seed, level=0.95):
+    """The definition, spelled out: rank every joint draw, take numpy's quantiles per agency."""
+    canonical = np.lexsort((b, a))
+    sample = np.random.default_rng(seed).beta(a[canonical], b[canonical], size=(draws, len(a)))
+    ranks = np.empty_like(sample)
+    for row in range(draws):
+        ranks[row] = sps.rankdata(-sample[row], method="ordinal")
+    tail = (1.0 - level) / 2.0
+    low, high = np.empty(len(a)), np.empty(len(a))
+    low[canonical] = np.quantile(ranks, tail, axis=0, method="lower")
+    high[canonical] = np.quantile(ranks, 1.0 - tail, axis=0, method="higher")
+    point = sps.rankdata(-(a / (a + b)), method="average")
+    return point, np.minimum(low, np.floor(point)), np.maximum(high, np.ceil(point))
+
+
+@pytest.mark.parametrize(("count", "draws", "seed", "level"), [(40, 1000, 7, 0.95), (300, 400, 11, 0.9), (5, 33, 2, 0.5)])
+def test_ranges_equal_the_straightforward_definition(count, draws, seed, level):
+    rng = np.random.default_rng(seed + 100)
+    a = rng.uniform(1, 400, count)
+    b = a * rng.uniform(0.05, 0.5, count)
+    expected = straightforward_rank_ranges(a, b, draws, seed, level)
+    actual = rank_ranges(a, b, np.ones(count, bool), draws=draws, seed=seed, level=level)
+    for got, want in zip(actual, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
