@@ -118,7 +118,9 @@ def straightforward_rank_ranges(a, b, draws, seed, level=0.95):
     return point, np.minimum(low, np.floor(point)), np.maximum(high, np.ceil(point))
 
 
-@pytest.mark.parametrize(("count", "draws", "seed", "level"), [(40, 1000, 7, 0.95), (300, 400, 11, 0.9), (5, 33, 2, 0.5)])
+@pytest.mark.parametrize(
+    ("count", "draws", "seed", "level"), [(40, 1000, 7, 0.95), (300, 400, 11, 0.9), (5, 33, 2, 0.5)]
+)
 def test_ranges_equal_the_straightforward_definition(count, draws, seed, level):
     rng = np.random.default_rng(seed + 100)
     a = rng.uniform(1, 400, count)
