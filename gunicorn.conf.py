@@ -32,7 +32,7 @@ def post_fork(server, worker):
     from survey.extensions import db
 
     app = server.app.wsgi() if preload_app else None
-    if app is not None:
+    if app is not None and "sqlalchemy" in getattr(app, "extensions", {}):
         with app.app_context():
             db.engine.dispose(close=False)
 
