@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ranking.periods import Period
 from survey.models import Agency, Case, ImportedCount, Invitation, Response, Service
@@ -90,6 +90,11 @@ def peer_groups(session: Session) -> list[str]:
 
 
 def group_agencies(session: Session, peer_group: str) -> list[Agency]:
-    return list(
-        session.scalars(select(Agency).where(Agency.active, Agency.peer_group == peer_group).order_by(Agency.code))
+    # Each entry records its parent's code: load parents with the group, not one by one.
+    query = (
+        select(Agency)
+        .where(Agency.active, Agency.peer_group == peer_group)
+        .order_by(Agency.code)
+        .options(joinedload(Agency.parent))
     )
+    return list(session.scalars(query))
