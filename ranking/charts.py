@@ -28,6 +28,25 @@ BAND_STYLE = {
 }
 LIMIT_COLOURS = {"95": "#4a5360", "998": "#1b1f24"}
 
+# A chart is stored once per snapshot and shown to readers in both languages, so its
+# words are bilingual, Vietnamese first (the site's default), English second; the page
+# around it (caption, text summary, data table) is translated as usual.
+BAND_WORDS = {
+    "well_above": "Cao hơn nhiều so với kỳ vọng / well above expected",
+    "above": "Cao hơn kỳ vọng / above expected",
+    "expected": "Như kỳ vọng / as expected",
+    "below": "Thấp hơn kỳ vọng / below expected",
+    "well_below": "Thấp hơn nhiều so với kỳ vọng / well below expected",
+}
+FUNNEL_TITLE = "Biểu đồ phễu / Funnel plot"
+CATERPILLAR_TITLE = "Điểm và khoảng tin cậy 95% / Scores with 95% intervals"
+RESPONSES = "Số câu trả lời / Responses"
+SHARE_SATISFIED = "Tỷ lệ hài lòng / Share satisfied"
+SCORE = "Điểm (tỷ lệ hài lòng, đã điều chỉnh theo quy mô) / Score (share satisfied, adjusted for size)"
+ORDERED_AGENCIES = "Cơ quan, xếp theo điểm / Agencies, ordered by score"
+LIMITS = {"95": "Giới hạn 95% / 95% limits", "998": "Giới hạn 99,8% / 99.8% limits"}
+GROUP_AVERAGE = "Trung bình nhóm / group average"
+
 
 def _svg(fig) -> str:
     buffer = io.StringIO()
@@ -44,8 +63,8 @@ def funnel_svg(
     target: float,
     tau2: float,
     title: str,
-    x_label: str = "Responses",
-    y_label: str = "Share satisfied",
+    x_label: str = RESPONSES,
+    y_label: str = SHARE_SATISFIED,
 ) -> str:
     """Rate against responses with 95% and 99.8% limits around ``target`` (METHODOLOGY §5)."""
     n_arr = np.asarray(n, dtype=float)
@@ -56,16 +75,16 @@ def funnel_svg(
         grid = np.geomspace(max(1.0, n_arr[keep].min() * 0.8), n_arr[keep].max() * 1.25, 200)
         for z_c, key, style in ((Z95, "95", "--"), (Z998, "998", "-")):
             low, high = funnel_limits(grid, target, tau2 or 0.0, z_c)
-            label = "95% limits" if key == "95" else "99.8% limits"
+            label = LIMITS[key]
             ax.plot(grid, low, style, color=LIMIT_COLOURS[key], linewidth=1, label=label)
             ax.plot(grid, high, style, color=LIMIT_COLOURS[key], linewidth=1)
-        ax.axhline(target, color="#0b4f8a", linewidth=1, label=f"Group average {target:.1%}")
+        ax.axhline(target, color="#0b4f8a", linewidth=1, label=f"{GROUP_AVERAGE} {target:.1%}")
     bands_arr = np.asarray([b or "expected" for b in bands])
     for band, (colour, marker) in BAND_STYLE.items():
         mask = keep & (bands_arr == band)
         if mask.any():
             ax.scatter(
-                n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=band.replace("_", " "), zorder=3
+                n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=BAND_WORDS[band], zorder=3
             )
     ax.set_xscale("log")
     ax.set_xlabel(x_label)
@@ -85,7 +104,7 @@ def caterpillar_svg(
     high: Sequence[float],
     bands: Sequence[str | None],
     title: str,
-    x_label: str = "Score (share satisfied, adjusted for size)",
+    x_label: str = SCORE,
 ) -> str:
     """Each agency's score with its 95% credible interval, ordered by score."""
     score_arr = np.asarray(score, dtype=float)
@@ -103,13 +122,13 @@ def caterpillar_svg(
         chosen = order[idx]
         ax.hlines(positions[idx], low_arr[chosen], high_arr[chosen], color=colour, linewidth=1.5)
         ax.scatter(
-            score_arr[chosen], positions[idx], color=colour, marker=marker, s=14, zorder=3, label=band.replace("_", " ")
+            score_arr[chosen], positions[idx], color=colour, marker=marker, s=14, zorder=3, label=BAND_WORDS[band]
         )
     if len(order) <= 60:
         ax.set_yticks(positions, [labels[i] for i in order], fontsize=7)
     else:
         ax.set_yticks([])
-        ax.set_ylabel("Agencies, ordered by score")
+        ax.set_ylabel(ORDERED_AGENCIES)
     ax.set_xlabel(x_label)
     ax.set_title(title)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))

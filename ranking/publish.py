@@ -272,7 +272,7 @@ def build_snapshot(
 
 def render_snapshot_charts(snapshot: Snapshot) -> tuple[str, str]:
     """Funnel and caterpillar SVGs of the published (non-suppressed) figures."""
-    from ranking.charts import caterpillar_svg, funnel_svg
+    from ranking.charts import CATERPILLAR_TITLE, FUNNEL_TITLE, caterpillar_svg, funnel_svg
 
     shown = [e for e in snapshot.entries if not e.suppressed and e.responses]
     title = f"{snapshot.peer_group} · {snapshot.period}"
@@ -283,7 +283,7 @@ def render_snapshot_charts(snapshot: Snapshot) -> tuple[str, str]:
         [f["band"] for f in figure],
         snapshot.summary["p_bar"] if snapshot.summary["p_bar"] is not None else float("nan"),
         snapshot.summary["tau2"] or 0.0,
-        f"Funnel plot: {title}",
+        f"{FUNNEL_TITLE}: {title}",
     )
     caterpillar = caterpillar_svg(
         [e.agency_code for e in shown],
@@ -291,7 +291,7 @@ def render_snapshot_charts(snapshot: Snapshot) -> tuple[str, str]:
         [f["score_low"] for f in figure],
         [f["score_high"] for f in figure],
         [f["band"] for f in figure],
-        f"Scores with 95% intervals: {title}",
+        f"{CATERPILLAR_TITLE}: {title}",
     )
     return funnel, caterpillar
 
