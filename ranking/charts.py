@@ -83,9 +83,7 @@ def funnel_svg(
     for band, (colour, marker) in BAND_STYLE.items():
         mask = keep & (bands_arr == band)
         if mask.any():
-            ax.scatter(
-                n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=BAND_WORDS[band], zorder=3
-            )
+            ax.scatter(n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=BAND_WORDS[band], zorder=3)
     ax.set_xscale("log")
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
