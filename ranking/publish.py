@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from ranking import METHOD_VERSION
@@ -168,13 +169,32 @@ def publish_group(
             now=now,
             render_charts=render_charts,
         )
-        session.add(snapshot)
+        insert_snapshot(session, snapshot)
         session.commit()
     except Exception:
         session.rollback()
         raise
     log.info("published %s %s revision %s (%s)", period.key, peer_group, revision, snapshot.content_hash[:12])
     return PublishResult(period.key, peer_group, snapshot.id, True)
+
+
+def insert_snapshot(session: Session, snapshot: Snapshot) -> None:
+    """Write the snapshot, then its entries in one executemany.
+
+    Through the unit of work, 5,000 entries cost two seconds: it needs each new id back, so
+    it sends a few huge multi-row INSERT … RETURNING statements that the driver must parse.
+    Nothing reads an entry's id here; after the commit ``snapshot.entries`` loads from the
+    database as usual. Same transaction, so a failure still leaves nothing behind.
+    """
+    entries = list(snapshot.entries)
+    snapshot.entries = []
+    session.add(snapshot)
+    session.flush()
+    columns = [c.key for c in sa_inspect(SnapshotEntry).column_attrs if c.key != "id"]
+    rows = [{key: getattr(entry, key) for key in columns} | {"snapshot_id": snapshot.id} for entry in entries]
+    if rows:
+        session.execute(insert(SnapshotEntry), rows)
+    session.expire(snapshot, ["entries"])
 
 
 def group_inputs(agencies: list[Agency], counts: dict[int, AgencyCounts]) -> dict[str, Any]:
