@@ -69,8 +69,9 @@ class Config:
     PUBLISH_MONTHLY_CRON = env("PUBLISH_MONTHLY_CRON", "0 6 1 * *")
     PUBLISH_QUARTERLY_CRON = env("PUBLISH_QUARTERLY_CRON", "30 6 1 1,4,7,10 *")
     RANK_MIN_RESPONSES = env_int("RANK_MIN_RESPONSES", 30)
-    # Anonymous reads of public pages are kept in each worker this long (0 = off); see survey/microcache.py.
-    PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
+    # Anonymous reads of public pages are kept in each worker this long (0 = off); see
+    # survey/microcache.py. Off in development, where a change should show at once.
+    PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
 
     @classmethod
     def validate(cls) -> None:
@@ -95,6 +96,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = env_bool("FORCE_HTTPS", True)
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
+    PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
 
     @classmethod
     def validate(cls) -> None:

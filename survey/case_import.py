@@ -66,15 +66,13 @@ def import_case_rows(
 def _store_chunk(chunk: list[tuple[int, CaseInput]], api_key: ApiKey | None, report: ImportReport) -> None:
     try:
         issued = register_cases([case for _, case in chunk], api_key)
-    except ApiError:
+    except ApiError as error:
         db.session.rollback()
-        if len(chunk) == 1:
-            raise
+        if len(chunk) == 1:  # a file whose only storable row fails lands here too
+            report.rejected.append((chunk[0][0], _reason(error)))
+            return
         for item in chunk:  # find the offending rows one by one
-            try:
-                _store_chunk([item], api_key, report)
-            except ApiError as error:
-                report.rejected.append((item[0], _reason(error)))
+            _store_chunk([item], api_key, report)
         return
     report.accepted += sum(i.created for i in issued)
     report.existing += sum(not i.created for i in issued)

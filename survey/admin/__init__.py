@@ -19,4 +19,4 @@ def never_cache(response):
     return response
 
 
-from survey.admin import routes  # noqa: E402,F401
+from survey.admin import reasons, routes  # noqa: E402,F401

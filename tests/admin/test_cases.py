@@ -145,3 +145,24 @@ def test_hostile_values_are_rejected_per_row(admin_client, db):
     page = text_of(upload(admin_client, csv_text(rows)))
     assert "1 new cases stored" in page and "2 rows rejected" in page
     assert [c.case_ref for c in db.session.scalars(select(Case))] == ["HS-OK"]
+
+
+def test_rejection_reasons_are_shown_in_the_readers_language(admin_client, db):
+    rows = [
+        case_json("HS-1", agency_code="NOPE"),
+        case_json("HS-2", channel="fax"),
+        case_json("HS-3", received_at="2026-13-40"),
+    ]
+    page = text_of(upload_file(admin_client, "/admin/cases/upload?lang=vi", csv_text(rows)))
+    assert "không có cơ quan mang mã này" in page
+    assert "channel: phải là một trong các giá trị online, counter, post" in page
+    assert "received_at: không phải ngày giờ ISO 8601 hợp lệ" in page
+    assert "unknown agency code" not in page and cases(db) == 0
+
+
+def test_a_reason_without_a_translation_is_shown_as_it_is(app):
+    from survey.admin.reasons import translate_reason
+
+    with app.test_request_context("/?lang=vi"):
+        assert translate_reason("agency_code: a rule added later") == "agency_code: a rule added later"
+        assert translate_reason("is required; x: is in the future") == "là bắt buộc; x: ở thời điểm tương lai"
