@@ -69,6 +69,8 @@ class Config:
     PUBLISH_MONTHLY_CRON = env("PUBLISH_MONTHLY_CRON", "0 6 1 * *")
     PUBLISH_QUARTERLY_CRON = env("PUBLISH_QUARTERLY_CRON", "30 6 1 1,4,7,10 *")
     RANK_MIN_RESPONSES = env_int("RANK_MIN_RESPONSES", 30)
+    # How long a worker keeps the active question set; a new version reaches citizens within it.
+    QUESTION_SET_CACHE_SECONDS = env_int("QUESTION_SET_CACHE_SECONDS", 60)
     # Anonymous reads of public pages are kept in each worker this long (0 = off); see
     # survey/microcache.py. Off in development, where a change should show at once.
     PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
@@ -87,6 +89,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     SCHEDULER_ENABLED = False
     PUBLIC_CACHE_SECONDS = 0  # tests read pages right after changing data; tests/public/test_microcache.py turns it on
+    QUESTION_SET_CACHE_SECONDS = 0  # likewise; tests/citizen/test_survey.py turns it on
     BASE_URL = "http://localhost"
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -76,3 +80,51 @@ def active_question_set() -> QuestionSet:
     except IntegrityError:
         db.session.rollback()
     return db.session.scalar(select(QuestionSet).where(QuestionSet.version == 1))
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as plain values: safe to keep between requests (no session attached)."""
+
+    id: int
+    key: str
+    kind: str
+    text_vi: str
+    text_en: str
+
+    def text(self, locale: str) -> str:
+        return self.text_en if locale == "en" else self.text_vi
+
+
+@dataclass(frozen=True)
+class QuestionSetView:
+    id: int
+    version: int
+    questions: tuple[QuestionView, ...]
+
+
+def survey_question_set() -> QuestionSetView:
+    """The active set for the citizen form, kept per worker for QUESTION_SET_CACHE_SECONDS.
+
+    Every survey page and submission needs it, and it changes only when an administrator
+    saves a new version. Until a worker notices (at most the cache time), citizens answer
+    the previous version, which stays valid: each response records the version it answered.
+    """
+    ttl = current_app.config["QUESTION_SET_CACHE_SECONDS"]
+    kept = current_app.extensions.get("survey_question_set")
+    if kept is not None and kept[1] > time.monotonic():
+        return kept[0]
+    qset = active_question_set()
+    view = QuestionSetView(
+        id=qset.id,
+        version=qset.version,
+        questions=tuple(QuestionView(q.id, q.key, q.kind, q.text_vi, q.text_en) for q in qset.questions),
+    )
+    if ttl > 0:
+        current_app.extensions["survey_question_set"] = (view, time.monotonic() + ttl)
+    return view
+
+
+def forget_survey_question_set() -> None:
+    """Drop this worker's copy (after an administrator activates a new version here)."""
+    current_app.extensions.pop("survey_question_set", None)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from survey.extensions import db
 from survey.models import Answer, Case, Invitation, QuestionSet, Response
 from survey.models.base import utcnow
+from survey.questions import QuestionSetView
 from survey.scrub import scrub_pii
 from survey.tokens import looks_like_token, sha256_hex
 
@@ -53,7 +54,11 @@ def find_link(token: str) -> Link:
 
 
 def record_response(
-    invitation: Invitation, qset: QuestionSet, answers: dict[str, int | None], comment: str | None, locale: str
+    invitation: Invitation,
+    qset: QuestionSet | QuestionSetView,
+    answers: dict[str, int | None],
+    comment: str | None,
+    locale: str,
 ) -> bool:
     """Store the response and its answers atomically. False if the link was already used.
 

@@ -14,7 +14,7 @@ from survey.admin.trail import actor
 from survey.audit import record
 from survey.extensions import db
 from survey.models import QuestionSet, Response
-from survey.questions import active_question_set, create_question_set
+from survey.questions import active_question_set, create_question_set, forget_survey_question_set
 
 
 class NewVersionRefused(Exception):
@@ -53,6 +53,7 @@ def new_version(texts: list[tuple[str, str]]) -> QuestionSet:
         after = {"active_version": version, "texts": texts_of(qset)}
         record(actor(), "question_set.create", f"question_set:{qset.id}", before, after)
         db.session.commit()
+        forget_survey_question_set()  # other workers follow within QUESTION_SET_CACHE_SECONDS
     except IntegrityError:  # another admin saved the same version number first
         db.session.rollback()
         raise NewVersionRefused(_("Someone else saved a new version meanwhile; check it and edit again.")) from None

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from survey.models import QuestionSet
+from survey.questions import QuestionSetView
 
 NO_ANSWER = "0"
 
@@ -40,7 +41,7 @@ class SurveyForm(FlaskForm):
     submit = SubmitField(_l("Send my answers"))
 
 
-def survey_form_class(qset: QuestionSet, locale: str) -> type[SurveyForm]:
+def survey_form_class(qset: QuestionSet | QuestionSetView, locale: str) -> type[SurveyForm]:
     attrs = {}
     for question in qset.questions:
         label = question.text(locale)

@@ -12,7 +12,7 @@ from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
 from survey.intake import CITY_TZ
 from survey.models.base import as_utc
-from survey.questions import active_question_set
+from survey.questions import survey_question_set
 from survey.responses import LinkState, find_link, record_response
 from survey.tokens import sha256_hex
 
@@ -63,7 +63,7 @@ def survey(token: str):
         return closed_link(link.state)
     invitation = link.invitation
     locale = current_locale()
-    qset = active_question_set()
+    qset = survey_question_set()
     form = survey_form_class(qset, locale)()
     if form.validate_on_submit():
         answers = {}

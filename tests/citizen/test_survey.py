@@ -237,3 +237,25 @@ def test_a_re_shown_form_keeps_the_answers_given(client, db, token):
     again = client.post(f"/s/{token}?lang=en", data=data).get_data(as_text=True)
     assert 'checked id="courtesy-3"' in again and 'aria-invalid="true"' in again
     assert db.session.scalar(select(func.count(Response.id))) == 0
+
+
+def test_the_active_question_set_is_kept_per_worker_until_a_new_version(app, client, db, token):
+    from sqlalchemy import event
+
+    from survey.models import Answer
+    from survey.questions import create_question_set, forget_survey_question_set, survey_question_set
+
+    app.config["QUESTION_SET_CACHE_SECONDS"] = 60
+    first = survey_question_set()
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert survey_question_set() is first and statements == []
+    assert submit(client, token).status_code == 303  # answers stored against the kept set's ids
+    stored = db.session.scalars(select(Answer)).all()
+    assert {a.question_id for a in stored} <= {q.id for q in first.questions} and len(stored) == 6
+    texts = [(q.key, q.kind, q.text_vi + " (v2)", q.text_en + " (v2)") for q in first.questions]
+    create_question_set(first.version + 1, texts, active=True)
+    db.session.commit()
+    assert survey_question_set() is first  # other workers follow within the cache time
+    forget_survey_question_set()  # what saving a new version does in the worker that saved it
+    assert survey_question_set().version == first.version + 1
