@@ -91,6 +91,10 @@ def app_env(db_url: str, secret: str, *, ratelimit: bool = False, **extra: str) 
         SURVEY_SECURE_COOKIES="0",
     )
     env.update(extra)
+    # Experiments: BENCH_APP_ENV="SURVEY_X=1,SURVEY_Y=0" passes settings to the app under test.
+    for pair in filter(None, os.environ.get("BENCH_APP_ENV", "").split(",")):
+        key, _, value = pair.partition("=")
+        env[key.strip()] = value.strip()
     return env
 
 
