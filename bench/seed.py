@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
 
-from ranking.publish import catch_up
 from survey import create_app
 from survey.demo import load_demo
-from survey.extensions import db
+from survey.publication import catch_up
 
 
 def main() -> None:
@@ -27,7 +25,7 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         load_demo(seed=options.seed, months=options.months, scale=options.scale, echo=lambda _: None)
-        published = [r for r in catch_up(db.session, datetime.now(UTC)) if r.created]
+        published = [r for r in catch_up(actor="bench") if r.created]
         print(json.dumps({"snapshots": [r.snapshot_id for r in published]}))
 
 

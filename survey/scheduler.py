@@ -13,33 +13,11 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
-from sqlalchemy.exc import IntegrityError
 
 from ranking.periods import CITY_TZ
+from survey.publication.jobs import run_publication
 
 log = logging.getLogger(__name__)
-
-
-def run_publication(app: Flask) -> int:
-    """Publish every due period; returns the number of new snapshots. Never raises."""
-    from ranking.publish import catch_up
-    from survey.extensions import db
-    from survey.notify.messages import notify_publication
-
-    with app.app_context():
-        try:
-            results = catch_up(db.session, datetime.now(UTC), on_created=notify_publication)
-        except IntegrityError:  # another host won a race past the lock (e.g. SQLite timeout)
-            db.session.rollback()
-            log.info("scheduled publication: another process published first")
-            return 0
-        except Exception:
-            db.session.rollback()
-            log.exception("scheduled publication failed; it will be retried at the next run")
-            return 0
-        finally:
-            db.session.remove()
-    return sum(r.created for r in results)
 
 
 def run_outbox(app: Flask) -> None:

@@ -10,12 +10,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from ranking.periods import CITY_TZ, parse_period
-from ranking.publish import PublishResult, publish_period
 from survey.admin.trail import actor
-from survey.audit import record
 from survey.extensions import db
 from survey.models import Snapshot
-from survey.notify.messages import notify_publication
+from survey.publication import PublishResult, publish
 
 SCHEDULE_SETTINGS = ("PUBLISH_MONTHLY_CRON", "PUBLISH_QUARTERLY_CRON")
 NEXT_RUNS = 3
@@ -68,22 +66,5 @@ def recent_snapshots(limit: int = 10) -> list[Snapshot]:
 
 
 def publish_now(period_key: str, provisional: bool) -> list[PublishResult]:
-    """Publish every peer group of the period (raises ``PublicationError`` for an unfinished one).
-
-    ``publish_period`` commits each group itself; the audit entries follow in one commit.
-    """
-    period = parse_period(period_key)
-    results = publish_period(
-        db.session, period, now=datetime.now(UTC), provisional=provisional, on_created=notify_publication
-    )
-    for result in results:
-        if result.created:
-            record(
-                actor(),
-                "snapshot.publish",
-                f"snapshot:{result.snapshot_id}",
-                None,
-                {"period": result.period, "peer_group": result.peer_group, "provisional": provisional},
-            )
-    db.session.commit()
-    return results
+    """Publish every peer group of the period (raises ``PublicationError`` for an unfinished one)."""
+    return publish(parse_period(period_key), actor=actor(), provisional=provisional)

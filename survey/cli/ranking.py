@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
-from sqlalchemy import select
 
-from ranking.importer import ImportFailed, parse_counts, store_counts
-from ranking.opendata import snapshots_csv, snapshots_json
 from ranking.periods import parse_period
-from ranking.publish import PublicationError, catch_up, latest_snapshot, publish_period
-from ranking.verify import verify_all
-from survey.audit import record
+from survey import publication
 from survey.extensions import db
-from survey.models import Snapshot
-from survey.notify.messages import notify_publication
+from survey.publication import PublicationError
+from survey.publication.importer import ImportFailed, parse_counts, store_counts
+from survey.publication.opendata import snapshots_csv, snapshots_json
+from survey.publication.snapshots import current_for_period
+from survey.publication.verify import verify_all
+
+CLI_ACTOR = "cli"
 
 
 def period_option(value: str):
@@ -62,28 +60,14 @@ def publish(period: str, provisional: bool, correction: str | None, no_charts: b
     """Publish the period's league tables, one immutable snapshot per peer group."""
     target = period_option(period)
     try:
-        results = publish_period(
-            db.session,
-            target,
-            now=datetime.now(UTC),
-            provisional=provisional,
-            correction=correction,
-            render_charts=not no_charts,
-            on_created=notify_publication,
+        results = publication.publish(
+            target, actor=CLI_ACTOR, provisional=provisional, correction=correction, render_charts=not no_charts
         )
     except PublicationError as exc:
         raise click.ClickException(str(exc)) from None
     for result in results:
         status = f"snapshot {result.snapshot_id}" if result.created else f"skipped ({result.reason})"
         click.echo(f"{result.period} {result.peer_group}: {status}")
-        if result.created:
-            record(
-                "cli",
-                "snapshot.publish",
-                f"snapshot:{result.snapshot_id}",
-                after={"period": result.period, "peer_group": result.peer_group, "correction": correction},
-            )
-    db.session.commit()
 
 
 @ranking.command("export")
@@ -92,8 +76,7 @@ def publish(period: str, provisional: bool, correction: str | None, no_charts: b
 def export(period: str, fmt: str) -> None:
     """Write the period's open data (latest revision of each peer group) to standard output."""
     target = period_option(period)
-    groups = db.session.scalars(select(Snapshot.peer_group).where(Snapshot.period == target.key).distinct())
-    snapshots = [latest_snapshot(db.session, target.key, group) for group in sorted(groups)]
+    snapshots = current_for_period(db.session, target.key)
     if not snapshots:
         raise click.ClickException(f"nothing published for {target.key}")
     click.echo(snapshots_csv(snapshots) if fmt == "csv" else snapshots_json(snapshots), nl=False)
@@ -118,6 +101,6 @@ def verify() -> None:
 @ranking.command("catch-up")
 def catch_up_command() -> None:
     """Publish every ended month and quarter that has responses but no snapshot yet."""
-    results = catch_up(db.session, datetime.now(UTC), on_created=notify_publication)
+    results = publication.catch_up(actor=CLI_ACTOR)
     created = [r for r in results if r.created]
     click.echo(f"Publication catch-up: {len(created)} new snapshot(s).")

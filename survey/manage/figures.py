@@ -1,6 +1,6 @@
 """The dashboard's numbers as plain functions: live (unpublished) figures, trend, drivers, services.
 
-Live figures run the published method (ranking.table via ranking.publish.compute_table)
+Live figures run the published method (``survey.publication.build.compute_table``)
 on the current month's counts of the agency's whole peer group, so a manager sees
 what the table would say today; they are provisional until the month is published.
 """
@@ -17,16 +17,17 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from ranking.aggregate import AgencyCounts, group_agencies, period_counts
-from ranking.ledger import clean_number, seed_for
-from ranking.periods import Period, parse_period, period_containing
-from ranking.publish import compute_table, group_inputs
-from ranking.table import MethodParams
+from ranking.periods import Period, period_containing
 from survey.extensions import db
 from survey.models import Agency, Answer, Question, Response, Service, Snapshot, SnapshotEntry
 from survey.models.base import to_naive_utc
+from survey.publication.build import compute_table, group_inputs
+from survey.publication.counts import AgencyCounts, group_agencies, period_counts
+from survey.publication.ledger import clean_number, seed_for
+from survey.publication.service import method_params
+from survey.publication.snapshots import final_series, latest_final_entry
+from survey.vocabulary import FLAG_BANDS
 
-FLAG_BANDS = ("below", "well_below")
 # Driver questions (METHODOLOGY §1); "visits" is positive when one visit was enough.
 DRIVER_KEYS = ("ease", "timeliness", "courtesy", "fairness", "outcome", "visits")
 MIN_GROUP_FOR_IMPACT = 10  # answers needed on each side before comparing satisfied shares
@@ -85,22 +86,20 @@ class LiveGroup:
         return next((i for i, peer in enumerate(self.peers) if peer.id == agency.id), None)
 
 
-def live_group(peer_group: str, now: datetime, params: MethodParams | None = None) -> LiveGroup:
+def live_group(peer_group: str, now: datetime) -> LiveGroup:
     period = period_containing(now, "month")
     peers = group_agencies(db.session, peer_group)
     counts = period_counts(db.session, period)
     table = None
     if any(counts.get(p.id, AgencyCounts()).responses for p in peers):
         seed = seed_for(period.key, peer_group, 0)
-        table = compute_table(group_inputs(peers, counts), params or MethodParams(), seed)
+        table = compute_table(group_inputs(peers, counts), method_params(), seed)
     return LiveGroup(period, peers, counts, table)
 
 
-def live_figures(
-    agency: Agency, now: datetime, params: MethodParams | None = None, group: LiveGroup | None = None
-) -> LiveFigures:
+def live_figures(agency: Agency, now: datetime, group: LiveGroup | None = None) -> LiveFigures:
     """This month's figures for ``agency`` computed against its peer group, not yet published."""
-    group = group or live_group(agency.peer_group, now, params)
+    group = group or live_group(agency.peer_group, now)
     own = group.counts.get(agency.id, AgencyCounts())
     index = group.index_of(agency)
     figures: dict[str, Any] = dict(dict.fromkeys((*TABLE_KEYS, "peer_median")), ranked=False, ranked_peers=0)
@@ -153,27 +152,9 @@ class TrendPoint:
     suppressed: bool
 
 
-def latest_snapshots(peer_group: str, kind: str = "month", limit: int = 12) -> list[Snapshot]:
-    """The newest revision of each published (non-provisional) period, oldest first."""
-    newest = (
-        select(Snapshot.period, func.max(Snapshot.revision).label("revision"))
-        .where(Snapshot.peer_group == peer_group, Snapshot.period_kind == kind, Snapshot.provisional.is_(False))
-        .group_by(Snapshot.period)
-        .subquery()
-    )
-    rows = db.session.scalars(
-        select(Snapshot)
-        .join(newest, (Snapshot.period == newest.c.period) & (Snapshot.revision == newest.c.revision))
-        .where(Snapshot.peer_group == peer_group)
-        .order_by(Snapshot.period.desc())
-        .limit(limit)
-    ).all()
-    return list(reversed(rows))
-
-
 def trend(agency: Agency, limit: int = 12) -> list[TrendPoint]:
     """The agency's published score per month next to the median score of its peer group."""
-    snapshots = latest_snapshots(agency.peer_group, limit=limit)
+    snapshots = final_series(db.session, agency.peer_group, limit=limit)
     if not snapshots:
         return []
     entries = db.session.scalars(
@@ -324,28 +305,9 @@ class Flag:
     band: str
 
 
-def latest_published_entry(agency: Agency) -> SnapshotEntry | None:
-    """The agency's row in the published (non-provisional) snapshot covering the most recent period.
-
-    A quarter published after a month can describe older data (Q3 ends before October
-    does), so "latest" is by the period's end, a month winning a tie, then revision.
-    """
-    recent = db.session.execute(
-        select(SnapshotEntry, Snapshot.period, Snapshot.period_kind, Snapshot.revision)
-        .join(Snapshot, Snapshot.id == SnapshotEntry.snapshot_id)
-        .where(SnapshotEntry.agency_id == agency.id, Snapshot.provisional.is_(False))
-        .order_by(Snapshot.id.desc())
-        .limit(12)
-    ).all()
-    if not recent:
-        return None
-    best = max(recent, key=lambda row: (parse_period(row[1]).end, row[2] == "month", row[3]))
-    return best[0]
-
-
 def current_flag(agency: Agency) -> Flag | None:
     """A flag when the latest publication put the agency ``below`` or ``well_below`` its peers."""
-    entry = latest_published_entry(agency)
+    entry = latest_final_entry(db.session, agency.id)
     if entry is None:
         return None
     band = entry.figures.get("band")

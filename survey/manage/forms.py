@@ -12,8 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ranking.periods import CITY_TZ
-from survey.manage.labels import FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 from survey.manage.triage import REPLY_MAX
+from survey.vocabulary import FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 TEXT_MAX = 2000
 BULK_ACTIONS = ("acknowledged", "dismissed", "new")

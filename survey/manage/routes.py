@@ -33,11 +33,11 @@ from survey.manage.figures import (
 )
 from survey.manage.forms import AgencyPickerForm, BulkForm, InboxFilterForm, PlanForm, ProgressForm, TriageForm
 from survey.manage.inbox import comment_in_scope, filters_from_args, inbox_query, page_of
-from survey.manage.labels import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 from survey.manage.plans import add_progress, file_plan, plans_for
 from survey.manage.scope import chosen_agency, scope_ids, visible_agencies
 from survey.manage.triage import Triage, TriageError, apply_triage, bulk_status, feedback_of, state_of
 from survey.models import ActionPlan, Agency, AuditLog, Service
+from survey.vocabulary import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 DRIVER_WINDOW = timedelta(days=90)  # enough answers per driver even early in a month
 

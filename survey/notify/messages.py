@@ -17,12 +17,11 @@ from sqlalchemy import func, select
 
 from ranking.periods import CITY_TZ
 from survey.extensions import db
-from survey.manage.figures import FLAG_BANDS
-from survey.manage.labels import BAND_LABELS
 from survey.models import Agency, Feedback, Response, Snapshot, User
 from survey.models.base import as_utc, to_naive_utc
 from survey.notify.links import external_url
 from survey.outbox import enqueue
+from survey.vocabulary import BAND_LABELS, FLAG_BANDS
 
 STAFF_NOTIFIED = ("manager", "viewer")
 

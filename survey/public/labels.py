@@ -9,34 +9,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from survey.public.formatting import pct_short
+from survey.vocabulary import BAND_LABELS as BAND_NAMES
+from survey.vocabulary import BAND_SYMBOLS, BANDS, NO_BAND, band_name, peer_group_name
 
-# Worst to best: the order used when sorting by band ("asc" puts the worst first).
-BANDS = ("well_below", "below", "expected", "above", "well_above")
-
-BAND_NAMES = {
-    "well_above": _l("Well above expected"),
-    "above": _l("Above expected"),
-    "expected": _l("As expected"),
-    "below": _l("Below expected"),
-    "well_below": _l("Well below expected"),
-}
-NO_BAND = _l("Not assessed")
-
-# Shape, not colour alone, tells the bands apart.
-BAND_SYMBOLS = {
-    "well_above": "▲▲",
-    "above": "▲",
-    "expected": "●",
-    "below": "▼",
-    "well_below": "▼▼",
-}
-
-PEER_GROUPS = {
-    "department": _l("Departments"),
-    "district": _l("Districts"),
-    "ward": _l("Wards"),
-    "other": _l("Other agencies"),
-}
+__all__ = [
+    "BANDS",
+    "BAND_NAMES",
+    "BAND_SYMBOLS",
+    "NO_BAND",
+    "band_name",
+    "band_reading",
+    "peer_group_name",
+    "plan_status",
+]
 
 PLAN_STATUSES = {
     "planned": _l("planned"),
@@ -70,15 +55,6 @@ def band_reading(band: str) -> str:
         ),
     }
     return readings[band]
-
-
-def band_name(band: str | None) -> str:
-    return str(BAND_NAMES.get(band or "", NO_BAND))
-
-
-def peer_group_name(group: str) -> str:
-    """The translated name of a peer group; unknown groups (from imports) keep their key."""
-    return str(PEER_GROUPS.get(group, group))
 
 
 def plan_status(status: str) -> str:

@@ -1,19 +1,18 @@
 """OpenAPI 3.1 description of every public and intake endpoint (served at /api/v1/openapi.json).
 
 Shapes mirror survey/api/routes.py, survey/intake.py, survey/problems.py and
-ranking/opendata.py; tests/public/test_openapi.py checks real responses against it.
+survey/publication/opendata.py; tests/public/test_openapi.py checks real responses against it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ranking.opendata import CSV_EXTRA
-from ranking.publish import OPEN_DATA_FIELDS
 from survey.intake import CASE_FIELDS
 from survey.models.case import CHANNELS
 from survey.public.labels import BANDS
 from survey.public.table import SORTS
+from survey.publication.opendata import CSV_EXTRA, OPEN_DATA_FIELDS
 
 API_VERSION = "1.0.0"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"

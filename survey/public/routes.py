@@ -8,10 +8,7 @@ from typing import Any
 from flask import Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ranking import METHOD_VERSION, parse_period
-from ranking.opendata import snapshot_document, snapshots_csv
-from ranking.publish import OPEN_DATA_FIELDS, snapshot_metadata
-from ranking.table import MethodParams
+from ranking import parse_period
 from survey.extensions import db
 from survey.i18n import current_locale
 from survey.public import bp, formatting, labels, overview, queries
@@ -20,6 +17,8 @@ from survey.public.context import context_for_agency, table_context
 from survey.public.feed import atom_feed
 from survey.public.openapi import openapi_document
 from survey.public.table import LOW_RESPONSE_RATE, PER_PAGE, TableQuery, display_name, low_response_rate
+from survey.publication.opendata import OPEN_DATA_FIELDS, snapshot_document, snapshot_metadata, snapshots_csv
+from survey.publication.service import method_params
 
 FEED_ENTRIES = 50
 KEPT_ON_REDIRECT = ("lang", "sort", "order", "band", "parent", "q", "page")
@@ -184,8 +183,8 @@ def methodology() -> Response:
     return by_content(
         render_template(
             "public/methodology.html",
-            params=MethodParams(),
-            version=METHOD_VERSION,
+            params=(params := method_params()),
+            version=params.version,
             target=overview.satisfaction_target(),
         )
     )

@@ -10,8 +10,8 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 
 from ranking.periods import parse_period
-from ranking.publish import publish_period
 from survey.models import ActionPlan, Agency, Feedback
+from survey.publication import publish
 from tests import factories
 from tests.browser.conftest import axe_violations, describe, page_change
 from tests.manage.helpers import PASSWORD, add_comment, make_user
@@ -92,10 +92,13 @@ def test_triage_a_comment(browser, live_server, db, ward_manager):
 def test_file_an_action_plan_when_flagged(browser, live_server, db, ward_manager):
     for code, (good, bad) in WARDS.items():
         add_responses(code, good, bad, datetime(2026, 9, 15, 3, tzinfo=UTC))
-    publish_period(
-        db.session, parse_period("2026-09"), now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"],
+    publish(
+        parse_period("2026-09"),
+        actor="test",
+        now=datetime(2026, 10, 2, tzinfo=UTC),
+        groups=["ward"],
         render_charts=False,
-    )  # fmt: skip
+    )
     sign_in(browser, live_server, "manager@q1-bn.example")
     assert "Flagged in the latest publication" in browser.find_element(By.TAG_NAME, "main").text
     assert_accessible(browser)

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from ranking.periods import parse_period
-from ranking.publish import publish_period
 from survey.manage.figures import current_flag, driver_breakdown, live_figures, trend, worst_services
 from survey.models import Agency, Snapshot
+from survey.publication import publish
 from tests import factories
 from tests.manage.helpers import add_answers
 from tests.publication.helpers import add_responses
@@ -33,10 +33,14 @@ def fill_wards(when: datetime, counts: dict[str, tuple[int, int]] = WARDS, prefi
 def test_live_figures_match_what_publication_would_say(db, city):
     fill_wards(SEPT)
     live = live_figures(agency(db, "Q1-BN"), datetime(2026, 9, 20, tzinfo=UTC))
-    [result] = publish_period(
-        db.session, parse_period("2026-09"), now=datetime(2026, 9, 20, tzinfo=UTC), provisional=True,
-        groups=["ward"], render_charts=False,
-    )  # fmt: skip
+    [result] = publish(
+        parse_period("2026-09"),
+        actor="test",
+        now=datetime(2026, 9, 20, tzinfo=UTC),
+        provisional=True,
+        groups=["ward"],
+        render_charts=False,
+    )
     snapshot = db.session.get(Snapshot, result.snapshot_id)
     entry = next(e for e in snapshot.entries if e.agency_code == "Q1-BN")
     assert live.period.key == "2026-09" and live.provisional and live.peers == 5
@@ -69,8 +73,8 @@ def test_agency_without_answers_has_no_figures(db, city):
 def test_trend_sets_each_month_against_the_peer_median(db, city):
     fill_wards(AUG, prefix="AUG")
     fill_wards(SEPT, {**WARDS, "Q1-BN": (60, 40)}, prefix="SEP")
-    publish_period(db.session, parse_period("2026-08"), now=OCT_2, groups=["ward"], render_charts=False)
-    publish_period(db.session, parse_period("2026-09"), now=OCT_2, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-08"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
     points = trend(agency(db, "Q1-BN"))
     assert [p.period for p in points] == ["2026-08", "2026-09"]
     assert points[1].score > points[0].score  # Q1-BN improved
@@ -82,10 +86,8 @@ def test_trend_sets_each_month_against_the_peer_median(db, city):
 
 def test_trend_uses_the_latest_revision_and_skips_provisional(db, city):
     fill_wards(SEPT)
-    publish_period(db.session, parse_period("2026-09"), now=OCT_2, groups=["ward"], render_charts=False)
-    publish_period(
-        db.session, parse_period("2026-09"), now=OCT_2, groups=["ward"], render_charts=False, correction="typo"
-    )
+    publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False, correction="typo")
     points = trend(agency(db, "Q1-BN"))
     assert len(points) == 1
     assert db.session.get(Snapshot, points[0].snapshot_id).revision == 2
@@ -132,7 +134,7 @@ def test_worst_services_need_ten_answers(db, city):
 
 def test_flag_comes_from_the_latest_published_snapshot(db, city):
     fill_wards(SEPT)
-    publish_period(db.session, parse_period("2026-09"), now=OCT_2, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
     flag = current_flag(agency(db, "Q1-BN"))
     assert flag is not None and flag.band == "below" and flag.snapshot.period == "2026-09"
     assert current_flag(agency(db, "Q1-DK")) is None
@@ -141,7 +143,7 @@ def test_flag_comes_from_the_latest_published_snapshot(db, city):
 
 def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     fill_wards(SEPT)
-    publish_period(db.session, parse_period("2026-09"), now=OCT_2, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
     from tests.manage.helpers import sign_in
 
     sign_in(client, staff.manager.email)
@@ -159,8 +161,8 @@ def test_flag_follows_the_most_recent_period_not_the_last_snapshot_written(db, c
     fill_wards(SEPT)
     fill_wards(datetime(2026, 10, 15, 3, tzinfo=UTC), {**WARDS, "Q1-BN": (90, 10)}, prefix="OCT")
     now = datetime(2026, 11, 2, tzinfo=UTC)
-    publish_period(db.session, parse_period("2026-10"), now=now, groups=["ward"], render_charts=False)
-    publish_period(db.session, parse_period("2026-Q3"), now=now, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-10"), actor="test", now=now, groups=["ward"], render_charts=False)
+    publish(parse_period("2026-Q3"), actor="test", now=now, groups=["ward"], render_charts=False)
     quarter = db.session.scalar(select(Snapshot).where(Snapshot.period == "2026-Q3"))
     assert next(e for e in quarter.entries if e.agency_code == "Q1-BN").figures["band"] == "below"
     assert current_flag(agency(db, "Q1-BN")) is None

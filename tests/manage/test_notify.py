@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from ranking.periods import parse_period
-from ranking.publish import publish_period
 from survey.models import OutboxMessage, Snapshot
 from survey.notify.messages import notify_publication, weekly_digest
 from survey.outbox import MAX_ATTEMPTS, LogSender, SMTPSender, deliver_pending, enqueue, sender_for
+from survey.publication import publish
 from tests.manage.helpers import add_comment
 from tests.publication.helpers import add_responses
 
@@ -32,11 +32,24 @@ def messages(db) -> dict[str, OutboxMessage]:
 def snapshot(db, staff) -> Snapshot:
     for code, (good, bad) in WARDS.items():
         add_responses(code, good, bad, SEPT)
-    [result] = publish_period(
-        db.session, parse_period("2026-09"), now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"],
+    [result] = publish(
+        parse_period("2026-09"),
+        actor="test",
+        now=datetime(2026, 10, 2, tzinfo=UTC),
+        groups=["ward"],
         render_charts=False,
-    )  # fmt: skip
+        notify=False,
+    )
     return db.session.get(Snapshot, result.snapshot_id)
+
+
+def test_publishing_notifies_by_itself_once(db, staff):
+    for code, (good, bad) in WARDS.items():
+        add_responses(code, good, bad, SEPT)
+    [result] = publish(parse_period("2026-09"), actor="test", now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"])
+    queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert result.created and queued == 4
+    assert notify_publication(db.session.get(Snapshot, result.snapshot_id)) == 0  # deduplicated
 
 
 def test_publication_notifies_staff_whose_subtree_is_in_the_table(db, staff, snapshot):

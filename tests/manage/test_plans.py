@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from ranking.periods import parse_period
-from ranking.publish import publish_period
 from survey.manage.public_data import public_plans_for
 from survey.models import ActionPlan, Agency, AuditLog
+from survey.publication import publish
 from tests.manage.helpers import post_form, sign_in
 from tests.publication.helpers import add_responses
 
@@ -26,10 +26,13 @@ def flagged(db, staff) -> Agency:
     """Ward Q1-BN published as `below` its peers for September 2026."""
     for code, (good, bad) in WARDS.items():
         add_responses(code, good, bad, SEPT)
-    publish_period(
-        db.session, parse_period("2026-09"), now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"],
+    publish(
+        parse_period("2026-09"),
+        actor="test",
+        now=datetime(2026, 10, 2, tzinfo=UTC),
+        groups=["ward"],
         render_charts=False,
-    )  # fmt: skip
+    )
     return db.session.scalar(select(Agency).where(Agency.code == "Q1-BN"))
 
 
@@ -63,10 +66,13 @@ def test_plan_appears_publicly_with_progress_and_later_results(client, db, staff
     assert note.status_code == 303
     for code, (good, bad) in {**WARDS, "Q1-BN": (70, 30)}.items():
         add_responses(code, good, bad, OCT, prefix="OCT")
-    publish_period(
-        db.session, parse_period("2026-10"), now=datetime(2026, 11, 2, tzinfo=UTC), groups=["ward"],
+    publish(
+        parse_period("2026-10"),
+        actor="test",
+        now=datetime(2026, 11, 2, tzinfo=UTC),
+        groups=["ward"],
         render_charts=False,
-    )  # fmt: skip
+    )
     [public] = public_plans_for(flagged.id)
     assert public.what == "Thêm một quầy tiếp nhận buổi sáng" and public.owner == "Tổ một cửa"
     assert public.status == "in_progress" and public.flagged_period == "2026-09" and public.flagged_band == "below"

@@ -1,7 +1,7 @@
 """Published snapshots for the public-site tests, built through the app's own code paths.
 
 Cases go through intake (so invitations and on-time figures exist), responses are
-inserted as the survey stores them, and ``publish_period`` writes the snapshots.
+inserted as the survey stores them, and ``publish`` writes the snapshots.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import numpy as np
 from sqlalchemy import insert, select, update
 
 from ranking.periods import parse_period
-from ranking.publish import publish_period
 from survey.extensions import db
 from survey.intake import register_cases, validate_batch
 from survey.models import Agency, ImportedCount, Invitation, Response
+from survey.publication import publish
 from survey.questions import active_question_set
 from tests import factories
 
@@ -137,12 +137,12 @@ def build_small_site(charts: bool = True) -> SmallSite:
     add_extra_wards()
     fill_month(AUGUST_WARDS, IN_AUGUST)
     fill_month(SEPTEMBER_WARDS, IN_SEPTEMBER)
-    august = created(publish_period(db.session, AUGUST, now=AFTER_AUGUST, render_charts=False))
-    september = created(publish_period(db.session, SEPTEMBER, now=AFTER_SEPTEMBER, render_charts=charts))
+    august = created(publish(AUGUST, actor="test", now=AFTER_AUGUST, render_charts=False))
+    september = created(publish(SEPTEMBER, actor="test", now=AFTER_SEPTEMBER, render_charts=charts))
     corrected = created(
-        publish_period(
-            db.session,
+        publish(
             SEPTEMBER,
+            actor="test",
             now=AFTER_SEPTEMBER + timedelta(days=1),
             correction="late batch from a case system",
             groups=["ward"],
@@ -178,6 +178,6 @@ def build_big_ward_table(wards: int = 300, districts: int = 22, charts: bool = F
         )
     db.session.execute(insert(ImportedCount), rows)
     db.session.commit()
-    [result] = publish_period(db.session, SEPTEMBER, now=AFTER_SEPTEMBER, groups=["ward"], render_charts=charts)
+    [result] = publish(SEPTEMBER, actor="test", now=AFTER_SEPTEMBER, groups=["ward"], render_charts=charts)
     assert result.created, result
     return result.snapshot_id

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from ranking.publish import publish_period
+from survey.publication import publish
 from tests.public.helpers import AFTER_SEPTEMBER, SEPTEMBER, build_small_site
 
 LATEST = "public, max-age=300"
@@ -92,9 +92,9 @@ def test_a_correction_changes_the_latest_etag(client, db):
     build_small_site(charts=False)
     before = client.get("/rankings/district/2026-09").headers["ETag"]
     assert client.get("/rankings/district/2026-09", headers={"If-None-Match": before}).status_code == 304
-    publish_period(
-        db.session,
+    publish(
         SEPTEMBER,
+        actor="test",
         now=AFTER_SEPTEMBER + timedelta(days=3),
         correction="recount",
         groups=["district"],

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from ranking.publish import publish_period
 from survey import create_app
 from survey.extensions import db as _db
+from survey.publication import publish
 from tests.conftest import IsolatedClient
 from tests.public.helpers import AFTER_SEPTEMBER, SEPTEMBER, build_small_site
 
@@ -100,8 +100,8 @@ def test_a_correction_shows_once_the_entry_expires(cached_app, clock):
     reader = cached_app.test_client()
     before = reader.get(LEAGUE).headers["ETag"]
     with cached_app.app_context():
-        publish_period(
-            _db.session, SEPTEMBER, now=AFTER_SEPTEMBER + timedelta(days=2), correction="again", render_charts=False
+        publish(
+            SEPTEMBER, actor="test", now=AFTER_SEPTEMBER + timedelta(days=2), correction="again", render_charts=False
         )
         _db.session.remove()
     assert reader.get(LEAGUE).headers["ETag"] == before  # still within the 30 s

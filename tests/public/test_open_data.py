@@ -7,8 +7,7 @@ import io
 import json
 from xml.etree import ElementTree as ET
 
-from ranking.opendata import CSV_EXTRA
-from ranking.publish import OPEN_DATA_FIELDS
+from survey.publication.opendata import CSV_EXTRA, OPEN_DATA_FIELDS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -249,7 +249,7 @@ def test_methodology_in_plain_words_with_formulas(site_client, lang, phrases):
 
 
 def test_open_data_page_documents_every_field(site_client):
-    from ranking.publish import OPEN_DATA_FIELDS
+    from survey.publication.opendata import OPEN_DATA_FIELDS
 
     page = site_client.get("/data?lang=en").text
     for field in OPEN_DATA_FIELDS:

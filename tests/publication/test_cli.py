@@ -9,8 +9,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ranking.publish import OPEN_DATA_FIELDS
 from survey.models import Agency, ImportedCount, Snapshot
+from survey.publication.opendata import OPEN_DATA_FIELDS
 
 GOOD = """agency_code,agency_name,peer_group,parent_code,responses,positive
 H1,Hospital One,hospital,ST-A,200,150

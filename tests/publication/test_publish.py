@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from ranking.periods import parse_period
-from ranking.publish import OPEN_DATA_FIELDS, PublicationError, open_data_rows, publish_period
 from ranking.stats import wilson_interval
-from ranking.verify import verify_all
 from survey.models import Snapshot, SnapshotEntry
+from survey.publication import PublicationError, publish
+from survey.publication.opendata import OPEN_DATA_FIELDS, open_data_rows
+from survey.publication.verify import verify_all
 from tests.publication.helpers import AFTER_SEPT, SEPT, add_responses, september_wards
 
 SEPTEMBER = parse_period("2026-09")
@@ -20,7 +21,7 @@ SEPTEMBER = parse_period("2026-09")
 @pytest.fixture
 def published(city, db):
     september_wards()
-    results = publish_period(db.session, SEPTEMBER, now=AFTER_SEPT)
+    results = publish(SEPTEMBER, actor="test", now=AFTER_SEPT)
     return {r.peer_group: r for r in results}
 
 
@@ -55,7 +56,7 @@ def test_small_counts_are_suppressed_with_a_sibling(published, db):
 
 
 def test_publishing_again_is_a_no_op(published, db):
-    again = publish_period(db.session, SEPTEMBER, now=AFTER_SEPT)
+    again = publish(SEPTEMBER, actor="test", now=AFTER_SEPT)
     assert {r.reason for r in again if r.peer_group == "ward"} == {"already published"}
     assert snapshots(db) == 1
 
@@ -63,21 +64,21 @@ def test_publishing_again_is_a_no_op(published, db):
 def test_an_open_period_is_refused_unless_provisional(city, db):
     add_responses("Q1-BN", 5, 1, SEPT)
     with pytest.raises(PublicationError):
-        publish_period(db.session, SEPTEMBER, now=datetime(2026, 9, 20, tzinfo=UTC))
+        publish(SEPTEMBER, actor="test", now=datetime(2026, 9, 20, tzinfo=UTC))
     assert snapshots(db) == 0
     [ward] = [
         r
-        for r in publish_period(db.session, SEPTEMBER, now=datetime(2026, 9, 20, tzinfo=UTC), provisional=True)
+        for r in publish(SEPTEMBER, actor="test", now=datetime(2026, 9, 20, tzinfo=UTC), provisional=True)
         if r.created
     ]
     # the final publication supersedes the provisional one
-    [final] = [r for r in publish_period(db.session, SEPTEMBER, now=AFTER_SEPT) if r.created]
+    [final] = [r for r in publish(SEPTEMBER, actor="test", now=AFTER_SEPT) if r.created]
     snapshot = db.session.get(Snapshot, final.snapshot_id)
     assert snapshot.revision == 2 and snapshot.supersedes_id == ward.snapshot_id and not snapshot.provisional
 
 
 def test_a_correction_is_a_new_snapshot_naming_the_old(published, db):
-    [fix] = [r for r in publish_period(db.session, SEPTEMBER, now=AFTER_SEPT, correction="late import") if r.created]
+    [fix] = [r for r in publish(SEPTEMBER, actor="test", now=AFTER_SEPT, correction="late import") if r.created]
     corrected = db.session.get(Snapshot, fix.snapshot_id)
     original = db.session.get(Snapshot, published["ward"].snapshot_id)
     assert corrected.supersedes_id == original.id and corrected.previous_hash == original.content_hash
@@ -97,7 +98,7 @@ def test_verify_passes_then_detects_an_edited_figure(published, db):
 
 
 def test_verify_detects_a_removed_snapshot(published, db):
-    publish_period(db.session, parse_period("2026-Q3"), now=AFTER_SEPT)
+    publish(parse_period("2026-Q3"), actor="test", now=AFTER_SEPT)
     first_id = published["ward"].snapshot_id
     db.session.execute(delete(SnapshotEntry).where(SnapshotEntry.snapshot_id == first_id))
     db.session.execute(delete(Snapshot).where(Snapshot.id == first_id))
@@ -110,11 +111,11 @@ def test_movement_against_the_previous_month(city, db):
     add_responses("Q1-BN", 40, 40, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
     add_responses("Q1-DK", 70, 10, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
     add_responses("Q1-TD", 70, 10, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
-    publish_period(db.session, parse_period("2026-08"), now=AFTER_SEPT)
+    publish(parse_period("2026-08"), actor="test", now=AFTER_SEPT)
     add_responses("Q1-BN", 76, 4, SEPT)
     add_responses("Q1-DK", 70, 10, SEPT)
     add_responses("Q1-TD", 70, 10, SEPT)
-    publish_period(db.session, SEPTEMBER, now=AFTER_SEPT)
+    publish(SEPTEMBER, actor="test", now=AFTER_SEPT)
     latest = db.session.scalar(select(Snapshot).where(Snapshot.period == "2026-09"))
     moves = {e.agency_code: e.figures["movement"] for e in latest.entries}
     assert moves["Q1-BN"]["change"] > 0 and moves["Q1-BN"]["significant"]

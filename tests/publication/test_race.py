@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from ranking.periods import parse_period
-from ranking.publish import publish_period
 from survey.models import Snapshot, SnapshotEntry
+from survey.publication import publish
 from tests.publication.helpers import AFTER_SEPT, september_wards
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +51,8 @@ def test_a_failure_mid_publication_leaves_nothing(city, db, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("simulated crash while rendering charts")
 
-    monkeypatch.setattr("ranking.publish.render_snapshot_charts", crash)
+    monkeypatch.setattr("survey.publication.build.render_snapshot_charts", crash)
     with pytest.raises(RuntimeError):
-        publish_period(db.session, parse_period("2026-09"), now=AFTER_SEPT)
+        publish(parse_period("2026-09"), actor="test", now=AFTER_SEPT)
     assert db.session.scalar(select(func.count()).select_from(Snapshot)) == 0
     assert db.session.scalar(select(func.count()).select_from(SnapshotEntry)) == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from ranking.publish import PublicationError, PublishResult
 from survey.admin import bp
 from survey.admin.forms import PublishForm
 from survey.admin.publishing import publish_now, recent_snapshots, schedule, scheduler_status
 from survey.authz import admin_required
+from survey.publication import PublicationError, PublishResult
 
 
 def _page(form: PublishForm):

@@ -1,7 +1,6 @@
 """SQL aggregation for one period: counts per agency (× service category), never per answer.
 
-The only module besides ``publish`` that touches the database; the cost grows with
-agencies × categories, not with the number of responses.
+The cost grows with agencies × categories, not with the number of responses.
 """
 
 from __future__ import annotations

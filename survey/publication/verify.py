@@ -10,10 +10,10 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ranking.ledger import chain_hash, clean_number
-from ranking.publish import FIGURE_KEYS, WITHHELD_WHEN_SUPPRESSED, compute_table, snapshot_content
-from ranking.table import MethodParams
 from survey.models import Snapshot
+from survey.publication.build import FIGURE_KEYS, WITHHELD_WHEN_SUPPRESSED, compute_table, snapshot_content
+from survey.publication.ledger import chain_hash, clean_number
+from survey.publication.methods import params_from
 
 TOLERANCE = 1e-9
 
@@ -42,11 +42,6 @@ def stored_inputs(snapshot: Snapshot) -> dict[str, Any]:
         "x_by_cat": x_by_cat.reshape(len(entries), width),
         "parent_keys": np.asarray(keys, dtype=np.int64),
     }
-
-
-def params_from(stored: dict[str, Any]) -> MethodParams:
-    known = {k: v for k, v in stored.items() if k in MethodParams.__dataclass_fields__}
-    return MethodParams(**known)
 
 
 def verify_snapshot(snapshot: Snapshot) -> list[str]:

@@ -1,0 +1,262 @@
+"""Building a snapshot: the method run on a peer group's counts, its entries, summary and hash.
+
+Pure apart from reading the previous period's snapshot (for movement); storing it is
+``store``'s job. ``compute_table`` is shared with ``verify`` and the managers' live figures,
+so a published figure and its recomputation always come from the same code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from ranking.movement import score_movement
+from ranking.periods import Period
+from survey.models import Agency, Snapshot, SnapshotEntry
+from survey.models.base import to_naive_utc
+from survey.publication.charts import render_snapshot_charts
+from survey.publication.counts import AgencyCounts
+from survey.publication.ledger import chain_hash, clean_number, seed_for
+from survey.publication.methods import MethodParams, league_table_for
+from survey.publication.snapshots import chain_head, latest_snapshot
+
+FIGURE_KEYS = (
+    "rate", "rate_low", "rate_high", "expected", "adjusted_rate", "z", "band", "limit95_low", "limit95_high",
+    "limit998_low", "limit998_high", "score", "score_low", "score_high", "rank", "rank_low", "rank_high",
+)  # fmt: skip
+WITHHELD_WHEN_SUPPRESSED = set(FIGURE_KEYS) - {"expected"}
+
+
+def group_inputs(agencies: list[Agency], counts: dict[int, AgencyCounts]) -> dict[str, Any]:
+    """The arrays the maths needs, in agency order, plus the category matrix for case mix."""
+    categories = sorted({c for a in agencies for c in counts.get(a.id, AgencyCounts()).by_category})
+    n_by_cat = np.zeros((len(agencies), max(len(categories), 1)), dtype=np.int64)
+    x_by_cat = np.zeros_like(n_by_cat)
+    for i, agency in enumerate(agencies):
+        for j, category in enumerate(categories):
+            n, x = counts.get(agency.id, AgencyCounts()).by_category.get(category, (0, 0))
+            n_by_cat[i, j], x_by_cat[i, j] = n, x
+    parents = [a.parent_id if a.parent_id is not None else -(i + 1) for i, a in enumerate(agencies)]
+    return {
+        "categories": categories,
+        "n_by_cat": n_by_cat,
+        "x_by_cat": x_by_cat,
+        "parent_keys": np.asarray(parents, dtype=np.int64),
+    }
+
+
+def compute_table(inputs: dict[str, Any], params: MethodParams, seed: int) -> dict[str, Any]:
+    """Run the method on stored inputs: used at publication and again by ``verify``."""
+    n_by_cat, x_by_cat = inputs["n_by_cat"], inputs["x_by_cat"]
+    use_case_mix = len(inputs["categories"]) > 1
+    return league_table_for(params)(
+        x_by_cat.sum(axis=1),
+        n_by_cat.sum(axis=1),
+        params,
+        n_by_cat=n_by_cat if use_case_mix else None,
+        x_by_cat=x_by_cat if use_case_mix else None,
+        parent_keys=inputs["parent_keys"],
+        seed=seed,
+    )
+
+
+def previous_posteriors(session: Session, period: Period, peer_group: str) -> dict[str, tuple[float, float]]:
+    """Posterior parameters of each agency in the latest snapshot of the previous period."""
+    previous = latest_snapshot(session, period.previous().key, peer_group)
+    if previous is None:
+        return {}
+    found = {}
+    for entry in previous.entries:
+        a, b = entry.figures.get("alpha_post"), entry.figures.get("beta_post")
+        if a is not None and b is not None:
+            found[entry.agency_code] = (a, b)
+    return found
+
+
+def build_snapshot(
+    session: Session,
+    period: Period,
+    peer_group: str,
+    agencies: list[Agency],
+    counts: dict[int, AgencyCounts],
+    params: MethodParams,
+    *,
+    revision: int,
+    provisional: bool,
+    supersedes: Snapshot | None,
+    correction: str | None,
+    now: datetime,
+    render_charts: bool,
+) -> Snapshot:
+    seed = seed_for(period.key, peer_group, revision)
+    inputs = group_inputs(agencies, counts)
+    table = compute_table(inputs, params, seed)
+    before = previous_posteriors(session, period, peer_group)
+    movement = movement_for(agencies, table, before)
+    entries = [
+        make_entry(position, agency, counts.get(agency.id, AgencyCounts()), table, movement, inputs)
+        for position, agency in enumerate(agencies)
+    ]
+    summary = summarise(table, entries, inputs["categories"], correction)
+    snapshot = Snapshot(
+        period=period.key,
+        period_kind=period.kind,
+        peer_group=peer_group,
+        revision=revision,
+        provisional=provisional,
+        method_version=params.version,
+        parameters=params.as_dict(),
+        summary=summary,
+        created_at=to_naive_utc(now),
+        seed=seed,
+        supersedes_id=supersedes.id if supersedes else None,
+        entries=entries,
+    )
+    head = chain_head(session)
+    snapshot.previous_hash = head.content_hash if head else None
+    snapshot.content_hash = chain_hash(snapshot.previous_hash, snapshot_content(snapshot))
+    if render_charts:
+        snapshot.funnel_svg, snapshot.caterpillar_svg = render_snapshot_charts(snapshot)
+    return snapshot
+
+
+def movement_for(agencies: list[Agency], table: dict[str, Any], before: dict[str, tuple[float, float]]):
+    size = len(agencies)
+    a_prev = np.full(size, np.nan)
+    b_prev = np.full(size, np.nan)
+    for i, agency in enumerate(agencies):
+        if agency.code in before:
+            a_prev[i], b_prev[i] = before[agency.code]
+    return score_movement(table["alpha_post"], table["beta_post"], a_prev, b_prev)
+
+
+def _value(table: dict[str, Any], key: str, i: int) -> Any:
+    value = table[key][i]
+    if isinstance(value, np.str_):
+        return str(value) or None
+    return clean_number(value)
+
+
+def make_entry(
+    position: int, agency: Agency, counts: AgencyCounts, table: dict[str, Any], movement, inputs: dict[str, Any]
+) -> SnapshotEntry:
+    suppressed = bool(table["suppressed"][position])
+    ranked = bool(table["ranked"][position])
+    figures: dict[str, Any] = {key: _value(table, key, position) for key in FIGURE_KEYS}
+    if not ranked:
+        figures.update(rank=None, rank_low=None, rank_high=None)
+    else:  # rank ranges are whole ranks; a point rank is fractional only when agencies tie
+        figures["rank_low"], figures["rank_high"] = int(figures["rank_low"]), int(figures["rank_high"])
+        if float(figures["rank"]).is_integer():
+            figures["rank"] = int(figures["rank"])
+    if suppressed:
+        figures.update(dict.fromkeys(WITHHELD_WHEN_SUPPRESSED))
+    diff, low, high, significant = (clean_number(m[position]) for m in movement)
+    figures["movement"] = (
+        None
+        if diff is None or suppressed
+        else {
+            "change": diff,
+            "low": low,
+            "high": high,
+            "significant": bool(significant),
+        }
+    )
+    figures["alpha_post"] = clean_number(table["alpha_post"][position])
+    figures["beta_post"] = clean_number(table["beta_post"][position])
+    figures["on_time_rate"] = counts.on_time / counts.cases if counts.cases else None
+    figures["response_rate"] = (
+        min(counts.responses / counts.invitations, 1.0) if counts.invitations and not suppressed else None
+    )
+    figures["inputs"] = {
+        "n_by_category": [int(v) for v in inputs["n_by_cat"][position]],
+        "x_by_category": [int(v) for v in inputs["x_by_cat"][position]],
+    }
+    return SnapshotEntry(
+        position=position,
+        agency_id=agency.id,
+        agency_code=agency.code,
+        agency_name=agency.name_vi,
+        agency_name_en=agency.name_en,
+        parent_code=agency.parent.code if agency.parent else None,
+        suppressed=suppressed,
+        ranked=ranked,
+        responses=None if suppressed else counts.responses,
+        positive=None if suppressed else counts.positive,
+        invitations=counts.invitations,
+        cases=counts.cases,
+        on_time=counts.on_time,
+        figures=figures,
+    )
+
+
+def summarise(table: dict[str, Any], entries: list[SnapshotEntry], categories: list[str], correction: str | None):
+    bands: dict[str, int] = {}
+    for entry in entries:
+        band = entry.figures.get("band")
+        if band:
+            bands[band] = bands.get(band, 0) + 1
+    responses = sum(sum(e.figures["inputs"]["n_by_category"]) for e in entries)
+    positive = sum(sum(e.figures["inputs"]["x_by_category"]) for e in entries)
+    cases = sum(e.cases or 0 for e in entries)
+    on_time = sum(e.on_time or 0 for e in entries)
+    invitations = sum(e.invitations or 0 for e in entries)
+    return {
+        "agencies": len(entries),
+        "ranked_agencies": sum(e.ranked for e in entries),
+        "responses": responses,
+        "positive": positive,
+        "rate": positive / responses if responses else None,
+        "invitations": invitations,
+        "response_rate": min(responses / invitations, 1.0) if invitations else None,
+        "cases": cases,
+        "on_time_rate": on_time / cases if cases else None,
+        "bands": bands,
+        "categories": categories,
+        "case_mix": len(categories) > 1,
+        "p_bar": clean_number(table["p_bar"]),
+        "phi": clean_number(table["phi"]),
+        "tau2": clean_number(table["tau2"]),
+        "alpha": clean_number(table["alpha"]),
+        "beta": clean_number(table["beta"]),
+        "fit_converged": bool(table["fit_converged"]),
+        "fit_method": str(table["fit_method"]),
+        "correction": correction,
+    }
+
+
+def snapshot_content(snapshot: Snapshot) -> dict[str, Any]:
+    """Everything the hash covers: identity, method, parameters, summary and every entry."""
+    return {
+        "period": snapshot.period,
+        "period_kind": snapshot.period_kind,
+        "peer_group": snapshot.peer_group,
+        "revision": snapshot.revision,
+        "provisional": bool(snapshot.provisional),
+        "method_version": snapshot.method_version,
+        "parameters": snapshot.parameters,
+        "summary": snapshot.summary,
+        "created_at": snapshot.created_at.isoformat(),
+        "seed": snapshot.seed,
+        "supersedes_id": snapshot.supersedes_id,
+        "entries": [
+            {
+                "agency_code": e.agency_code,
+                "agency_name": e.agency_name,
+                "agency_name_en": e.agency_name_en,
+                "parent_code": e.parent_code,
+                "suppressed": bool(e.suppressed),
+                "ranked": bool(e.ranked),
+                "responses": e.responses,
+                "positive": e.positive,
+                "invitations": e.invitations,
+                "cases": e.cases,
+                "on_time": e.on_time,
+                "figures": e.figures,
+            }
+            for e in sorted(snapshot.entries, key=lambda e: e.position)
+        ],
+    }

@@ -1,0 +1,78 @@
+"""The vocabulary of stored codes: bands, statuses, drivers, ratings, peer groups, and their translated names.
+
+Each code is defined once here and every page, form, chart and e-mail takes its words
+from this module, lazily translated so it can be imported before any request.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+FEEDBACK_STATUS_LABELS = {
+    "new": _l("New"),
+    "acknowledged": _l("Acknowledged"),
+    "responded": _l("Responded"),
+    "dismissed": _l("Dismissed (spam)"),
+}
+PLAN_STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+# Worst to best: the order used when sorting by band ("asc" puts the worst first).
+BANDS = ("well_below", "below", "expected", "above", "well_above")
+# The bands that count as "flagged": an agency in one is asked for an action plan.
+FLAG_BANDS = ("below", "well_below")
+BAND_LABELS = {
+    "well_above": _l("Well above expected"),
+    "above": _l("Above expected"),
+    "expected": _l("As expected"),
+    "below": _l("Below expected"),
+    "well_below": _l("Well below expected"),
+}
+NO_BAND = _l("Not assessed")
+# Shape, not colour alone, tells the bands apart.
+BAND_SYMBOLS = {
+    "well_above": "▲▲",
+    "above": "▲",
+    "expected": "●",
+    "below": "▼",
+    "well_below": "▼▼",
+}
+PEER_GROUPS = {
+    "department": _l("Departments"),
+    "district": _l("Districts"),
+    "ward": _l("Wards"),
+    "other": _l("Other agencies"),
+}
+DRIVER_LABELS = {
+    "ease": _l("Ease of the procedure"),
+    "timeliness": _l("Time taken versus promised"),
+    "courtesy": _l("Staff courtesy and help"),
+    "fairness": _l("Fairness and transparency"),
+    "outcome": _l("Outcome"),
+    "visits": _l("Done in one visit"),
+}
+RATING_LABELS = {
+    "5": _l("Very satisfied"),
+    "4": _l("Satisfied"),
+    "3": _l("Neither satisfied nor dissatisfied"),
+    "2": _l("Dissatisfied"),
+    "1": _l("Very dissatisfied"),
+    "none": _l("No answer"),
+}
+
+
+def band_name(band: str | None) -> str:
+    """The translated name of a band; "Not assessed" for none."""
+    return str(BAND_LABELS.get(band or "", NO_BAND))
+
+
+def is_flagged(band: str | None) -> bool:
+    return band in FLAG_BANDS
+
+
+def peer_group_name(group: str) -> str:
+    """The translated name of a peer group; unknown groups (from imports) keep their key."""
+    return str(PEER_GROUPS.get(group, group))
