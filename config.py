@@ -7,27 +7,57 @@ production: ``ProductionConfig.validate`` refuses to start without it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
-def env(name: str, default: str | None = None) -> str | None:
-    """Read ``SURVEY_<name>`` from the environment."""
-    return os.environ.get(f"SURVEY_{name}", default)
+def read(name: str, default: str | None = None) -> str | None:
+    """The value of ``SURVEY_<name>`` now, or ``default`` when unset or empty."""
+    value = os.environ.get(f"SURVEY_{name}")
+    return default if value in (None, "") else value
 
 
-def env_int(name: str, default: int) -> int:
-    value = env(name)
-    return int(value) if value not in (None, "") else default
+def _whole_number(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise RuntimeError(f"SURVEY_{name} must be a whole number, not {raw!r}") from None
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
-    if value in (None, ""):
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+def _yes_no(name: str, raw: str) -> bool:
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Setting:
+    """A ``SURVEY_*`` variable, read each time an app is built from the class (not at import).
+
+    So a restart, or a test that sets the variable and builds an app, sees the new value.
+    """
+
+    def __init__(self, name: str, default: Any, parse: Callable[[str, str], Any] | None = None) -> None:
+        self.name, self.default, self.parse = name, default, parse
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        raw = read(self.name)
+        if raw is None:
+            return self.default
+        return raw if self.parse is None else self.parse(self.name, raw)
+
+
+def env(name: str, default: str | None = None) -> Setting:
+    return Setting(name, default)
+
+
+def env_int(name: str, default: int) -> Setting:
+    return Setting(name, default, _whole_number)
+
+
+def env_bool(name: str, default: bool) -> Setting:
+    return Setting(name, default, _yes_no)
 
 
 class Config:
@@ -103,13 +133,12 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        secret = env("SECRET_KEY")
+        secret = read("SECRET_KEY")
         if not secret or len(secret) < 32:
             raise RuntimeError(
                 "SURVEY_SECRET_KEY must be set to at least 32 random characters "
                 "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
-        cls.SECRET_KEY = secret
 
 
 CONFIGS = {"development": Config, "testing": TestConfig, "production": ProductionConfig}
@@ -117,7 +146,7 @@ CONFIGS = {"development": Config, "testing": TestConfig, "production": Productio
 
 def config_for(name: str | None = None) -> type[Config]:
     """The configuration class named by ``name`` or ``SURVEY_ENV``."""
-    key = name or env("ENV", "development") or "development"
+    key = name or read("ENV", "development") or "development"
     if key not in CONFIGS:
         raise RuntimeError(f"SURVEY_ENV must be one of {sorted(CONFIGS)}, not {key!r}")
     return CONFIGS[key]

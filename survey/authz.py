@@ -12,19 +12,12 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
-from survey.extensions import db, login_manager
-from survey.models import Agency, User
+from survey.extensions import login_manager
+from survey.models import User
+from survey.models.agency import subtree_ids
 
 STAFF_ROLES = ("admin", "manager", "viewer")
-
-
-def subtree_ids(root_id: int) -> set[int]:
-    """The agency and all its descendants (one recursive query)."""
-    tree = select(Agency.id).where(Agency.id == root_id).cte("tree", recursive=True)
-    tree = tree.union_all(select(Agency.id).where(Agency.parent_id == tree.c.id))
-    return set(db.session.scalars(select(tree.c.id)))
 
 
 def visible_agency_ids(user: User) -> set[int] | None:

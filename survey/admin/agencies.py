@@ -13,10 +13,9 @@ from sqlalchemy import func, select
 
 from survey.admin.trail import actor, record_change, state
 from survey.audit import record
-from survey.authz import subtree_ids
 from survey.extensions import db
 from survey.models import Agency
-from survey.models.agency import AGENCY_KINDS
+from survey.models.agency import AGENCY_KINDS, subtree_ids
 
 
 @dataclass

@@ -6,12 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from survey.admin.trail import actor
-from survey.audit import record
-from survey.authz import subtree_ids
+from survey.apikeys import create_api_key, revoke_api_key
 from survey.extensions import db
-from survey.models import Agency, ApiKey
-from survey.models.base import utcnow
-from survey.tokens import new_api_key
+from survey.models import ApiKey
+from survey.models.agency import subtrees
 
 
 def all_keys() -> list[ApiKey]:
@@ -22,26 +20,13 @@ def scope_ids(agency_ids: list[int], include_subagencies: bool) -> set[int]:
     """The intake API checks exact agency codes, so a district's wards are listed one by one."""
     if not include_subagencies:
         return set(agency_ids)
-    return set().union(*(subtree_ids(agency_id) for agency_id in agency_ids)) if agency_ids else set()
+    return set().union(*subtrees(agency_ids).values()) if agency_ids else set()
 
 
 def create_key(name: str, agency_ids: set[int]) -> tuple[ApiKey, str]:
-    """Store a new key (hash only); returns it with the plain key, which the caller shows once."""
-    plain, prefix, digest = new_api_key()
-    scope = list(db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids)).order_by(Agency.code)))
-    key = ApiKey(name=name, prefix=prefix, key_hash=digest, agencies=scope)
-    db.session.add(key)
-    db.session.flush()
-    after = {"name": name, "prefix": prefix, "agencies": [a.code for a in scope] or "*"}
-    record(actor(), "apikey.create", f"api_key:{key.id}", None, after)
-    db.session.commit()
-    return key, plain
+    """Store a new key for the signed-in admin; returns it with the plain key, shown once."""
+    return create_api_key(name, agency_ids, actor=actor())
 
 
 def revoke_key(key: ApiKey) -> bool:
-    if key.revoked_at is not None:
-        return False
-    key.revoked_at = utcnow()
-    record(actor(), "apikey.revoke", f"api_key:{key.id}", {"active": True}, {"active": False})
-    db.session.commit()
-    return True
+    return revoke_api_key(key, actor=actor())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from survey.audit import record
+from survey.apikeys import create_api_key, revoke_api_key
 from survey.extensions import db
 from survey.models import Agency, ApiKey
-from survey.models.base import utcnow
-from survey.tokens import new_api_key
+
+CLI_ACTOR = "cli"
 
 
 @click.group()
@@ -30,14 +30,8 @@ def create(name: str, agencies: tuple[str, ...]) -> None:
         if agency is None:
             raise click.BadParameter(f"unknown agency code {code!r}", param_hint="--agency")
         scope.append(agency)
-    plain, prefix, digest = new_api_key()
-    key = ApiKey(name=name, prefix=prefix, key_hash=digest, agencies=scope)
-    db.session.add(key)
-    db.session.flush()
-    record(
-        "cli", "apikey.create", f"api_key:{key.id}", after={"name": name, "prefix": prefix, "agencies": list(agencies)}
-    )
-    db.session.commit()
+    key, plain = create_api_key(name, [a.id for a in scope], actor=CLI_ACTOR)
+    prefix = key.prefix
     scope_text = ", ".join(agencies) if agencies else "all agencies"
     click.echo(f"Created API key {prefix}… ({name}) for {scope_text}. It is shown only now:")
     click.echo(plain)
@@ -59,7 +53,5 @@ def revoke(prefix: str) -> None:
     keys = db.session.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))).all()
     if len(keys) != 1:
         raise click.ClickException(f"no single active key with prefix {prefix!r}")
-    keys[0].revoked_at = utcnow()
-    record("cli", "apikey.revoke", f"api_key:{keys[0].id}", before={"active": True}, after={"active": False})
-    db.session.commit()
+    revoke_api_key(keys[0], actor=CLI_ACTOR)
     click.echo(f"Revoked {prefix}…")

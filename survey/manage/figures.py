@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from ranking.periods import Period, period_containing
 from survey.extensions import db
@@ -211,11 +211,8 @@ def driver_breakdown(agency_ids: Iterable[int], start: datetime, end: datetime) 
     drivers whose improvement most likely lifts the headline score.
     """
     ids = list(agency_ids)
-    positive = case(
-        (Question.kind == "visits", case((Answer.value == 1, 1), else_=0)),
-        else_=case((Answer.value >= 4, 1), else_=0),
-    )
-    satisfied = case((Response.overall >= 4, 1), (Response.overall.is_not(None), 0), else_=None)
+    positive = Answer.positive_expression(Question.kind, Answer.value)
+    satisfied = Response.satisfied
     rows = db.session.execute(
         select(Question.key, positive, satisfied, func.count(Answer.id))
         .join(Answer, Answer.question_id == Question.id)
@@ -281,7 +278,7 @@ def worst_services(
 ) -> list[ServiceFigure]:
     """Services with the lowest share satisfied (at least ``min_answers`` answers, so noise is not shamed)."""
     answered = func.count(Response.overall)
-    satisfied = func.sum(case((Response.overall >= 4, 1), else_=0))
+    satisfied = func.sum(Response.satisfied)
     rows = db.session.execute(
         select(Service.id, Service.code, Service.name_vi, Service.name_en, answered, satisfied)
         .join(Response, Response.service_id == Service.id)

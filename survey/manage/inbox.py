@@ -10,9 +10,9 @@ from sqlalchemy import Select, func, or_, select
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ranking.periods import Period, parse_period
-from survey.authz import subtree_ids
 from survey.extensions import db
 from survey.models import Agency, Feedback, Response, Service
+from survey.models.agency import subtree_ids
 from survey.models.base import to_naive_utc
 from survey.models.feedback import FEEDBACK_STATUSES
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -35,6 +37,28 @@ class Agency(db.Model):
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"
+
+
+def subtrees(root_ids: Iterable[int] | None = None) -> dict[int, set[int]]:
+    """Each given agency (every agency by default) with all its descendants, in one recursive query.
+
+    The one definition of "an agency's subtree": what a manager sees, what a key covers,
+    whom a publication notifies.
+    """
+    roots = select(Agency.id.label("root"), Agency.id.label("id"))
+    if root_ids is not None:
+        roots = roots.where(Agency.id.in_(list(root_ids)))
+    tree = roots.cte("tree", recursive=True)
+    tree = tree.union_all(select(tree.c.root, Agency.id).where(Agency.parent_id == tree.c.id))
+    found: dict[int, set[int]] = defaultdict(set)
+    for root, agency_id in db.session.execute(select(tree.c.root, tree.c.id)):
+        found[root].add(agency_id)
+    return dict(found)
+
+
+def subtree_ids(root_id: int) -> set[int]:
+    """The agency and all its descendants."""
+    return subtrees([root_id]).get(root_id, set())
 
 
 class Service(db.Model):

@@ -14,11 +14,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
 from survey.models.base import utcnow
+
+# "Satisfied" is the top two of the five levels (METHODOLOGY §1); drivers use the same cut,
+# except the number of visits, where one visit is the positive answer.
+SATISFIED_FROM = 4
 
 # Question kinds: a five-level satisfaction scale (5 = very satisfied), the number of
 # visits needed (1, 2, 3 = "three or more"), and free text.
@@ -77,6 +83,16 @@ class Response(db.Model):
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
 
+    @hybrid_property
+    def satisfied(self) -> int | None:
+        """1 satisfied, 0 not, None for "no answer" (left out of numerator and denominator)."""
+        return None if self.overall is None else int(self.overall >= SATISFIED_FROM)
+
+    @satisfied.inplace.expression
+    @classmethod
+    def _satisfied_expression(cls):
+        return case((cls.overall >= SATISFIED_FROM, 1), (cls.overall.is_not(None), 0), else_=None)
+
 
 class Answer(db.Model):
     __tablename__ = "answer"
@@ -89,3 +105,10 @@ class Answer(db.Model):
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+    @staticmethod
+    def positive_expression(kind, value):
+        """SQL for a positive driver answer: one visit, or the top two levels of a scale."""
+        return case(
+            (kind == "visits", case((value == 1, 1), else_=0)), else_=case((value >= SATISFIED_FROM, 1), else_=0)
+        )

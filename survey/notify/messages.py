@@ -7,7 +7,6 @@ a job twice, or on two hosts, queues each message once.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -17,31 +16,14 @@ from sqlalchemy import func, select
 
 from ranking.periods import CITY_TZ
 from survey.extensions import db
-from survey.models import Agency, Feedback, Response, Snapshot, User
+from survey.models import Feedback, Response, Snapshot, User
+from survey.models.agency import subtrees as agency_subtrees
 from survey.models.base import as_utc, to_naive_utc
 from survey.notify.links import external_url
 from survey.outbox import enqueue
 from survey.vocabulary import BAND_LABELS, FLAG_BANDS
 
 STAFF_NOTIFIED = ("manager", "viewer")
-
-
-def _subtrees() -> dict[int, set[int]]:
-    """Every agency's subtree from one query (jobs touch hundreds of agencies)."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for agency_id, parent_id in db.session.execute(select(Agency.id, Agency.parent_id)):
-        children[parent_id].append(agency_id)
-
-    def walk(root: int) -> set[int]:
-        found, stack = {root}, list(children.get(root, ()))
-        while stack:
-            node = stack.pop()
-            if node not in found:  # guards against a cycle in bad data
-                found.add(node)
-                stack.extend(children.get(node, ()))
-        return found
-
-    return {agency_id: walk(agency_id) for ids in children.values() for agency_id in ids}
 
 
 def _staff() -> list[User]:
@@ -64,7 +46,7 @@ def notify_publication(snapshot: Snapshot) -> int:
     A user with an agency flagged ``below``/``well_below`` gets a "flagged" message asking
     for an action plan; others get a "new publication" notice. Call after publishing.
     """
-    subtrees = _subtrees()
+    subtrees = agency_subtrees()
     by_agency = {e.agency_id: e for e in snapshot.entries if e.agency_id is not None}
     queued = 0
     with force_locale(_default_locale()):
@@ -127,7 +109,7 @@ def weekly_digest(now: datetime) -> int:
     since = until - timedelta(days=7)
     year, week, _weekday = as_utc(until).astimezone(CITY_TZ).isocalendar()
     received, waiting = _comment_counts(since, until)
-    subtrees = _subtrees()
+    subtrees = agency_subtrees()
     queued = 0
     with force_locale(_default_locale()):
         for user in _staff():
