@@ -7,7 +7,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 
 class FieldProblem(BaseModel):
-    """One entry of ``errors``: where in the body, and what is wrong there."""
+    """One entry of `errors`: where in the body, and what is wrong there."""
 
     pointer: str = Field(description="JSON pointer into the request body.")
     detail: str
