@@ -155,16 +155,5 @@ def list_agencies() -> Response:
 @bp.get("/services")
 def list_services() -> Response:
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.code))
-    listing = ServiceList(
-        services=[
-            ServiceItem(
-                code=s.code,
-                name_vi=s.name_vi,
-                name_en=s.name_en,
-                category=s.category,
-                committed_days=s.committed_days,
-            )
-            for s in services
-        ]
-    )
+    listing = ServiceList(services=[ServiceItem.model_validate(s, from_attributes=True) for s in services])
     return jsonify(listing.model_dump())
