@@ -60,6 +60,7 @@ def email_problem(value: str) -> str | None:
 
 
 def days_problem(value: str) -> str | None:
-    if not value.isdigit() or int(value) > MAX_COMMITTED_DAYS:
+    # ASCII digits only ("²".isdigit() is true) and short: int() refuses 4,300+ digits with a ValueError.
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_COMMITTED_DAYS:
         return _("Enter a whole number of days from 0 to %(max)d.", max=MAX_COMMITTED_DAYS)
     return None
