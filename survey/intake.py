@@ -1,15 +1,15 @@
 """Registering completed cases and issuing their single-use survey invitations.
 
 Validation is separate from storage so a batch can be checked whole before any row
-is written: a batch with one bad case stores nothing.
+is written: a batch with one bad case stores nothing. The rules for one case are the
+declared model ``survey.schemas.intake.CaseInput``; the batch rules live here.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,27 +20,13 @@ from sqlalchemy.orm import selectinload
 
 from survey.extensions import db
 from survey.models import Agency, ApiKey, Case, Invitation, Service
-from survey.models.base import as_utc, to_naive_utc, utcnow
-from survey.models.case import CHANNELS
+from survey.models.base import as_utc, utcnow
 from survey.problems import ApiError, field_error
+from survey.schemas.intake import CASE_FIELDS, CaseInput, CaseResult, validate_case
 from survey.tokens import new_salt, sha256_hex, token_for_salt
 
 CITY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-CASE_FIELDS = ("agency_code", "service_code", "case_ref", "received_at", "due_at", "completed_at", "channel")
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-CASE_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-CLOCK_SKEW = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class CaseInput:
-    agency_code: str
-    service_code: str
-    case_ref: str
-    received_at: datetime
-    due_at: datetime
-    completed_at: datetime
-    channel: str
+__all__ = ["CASE_FIELDS", "CITY_TZ", "CaseInput", "IssuedCase", "register_cases", "validate_batch", "validate_case"]
 
 
 @dataclass(frozen=True)
@@ -48,63 +34,6 @@ class IssuedCase:
     case: Case
     token: str
     created: bool
-
-
-def parse_timestamp(value: Any) -> datetime:
-    """ISO 8601; a timestamp without offset is read as city time (Asia/Ho_Chi_Minh)."""
-    if not isinstance(value, str) or not 10 <= len(value) <= 40:
-        raise ValueError("must be an ISO 8601 date-time string, e.g. 2026-10-05T14:30:00+07:00")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError("is not a valid ISO 8601 date-time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=CITY_TZ)
-    if not 2000 <= parsed.year <= 2100:
-        raise ValueError("year must be between 2000 and 2100")
-    return to_naive_utc(parsed)
-
-
-def validate_case(obj: Any, index: int | None = None) -> tuple[CaseInput | None, list[dict]]:
-    """Check one case's shape and values; return the parsed case or field errors."""
-    base = "" if index is None else f"/cases/{index}"
-    if not isinstance(obj, dict):
-        return None, [field_error(base or "/", "each case must be a JSON object", index)]
-    errors = [field_error(f"{base}/{key}", "unknown field", index) for key in obj if key not in CASE_FIELDS]
-    values: dict[str, Any] = {}
-    for key in CASE_FIELDS:
-        pointer = f"{base}/{key}"
-        if key not in obj or obj[key] is None:
-            errors.append(field_error(pointer, "is required", index))
-            continue
-        raw = obj[key]
-        if key.endswith("_at"):
-            try:
-                values[key] = parse_timestamp(raw)
-            except ValueError as exc:
-                errors.append(field_error(pointer, str(exc), index))
-            continue
-        if not isinstance(raw, str):
-            errors.append(field_error(pointer, "must be a string", index))
-            continue
-        pattern = CASE_REF_RE if key == "case_ref" else CODE_RE
-        if key == "channel":
-            if raw not in CHANNELS:
-                errors.append(field_error(pointer, f"must be one of {', '.join(CHANNELS)}", index))
-                continue
-        elif not pattern.match(raw):
-            errors.append(field_error(pointer, "must be 1-64 letters, digits or . _ - (and : in case_ref)", index))
-            continue
-        values[key] = raw
-    if {"received_at", "completed_at"} <= values.keys() and values["completed_at"] < values["received_at"]:
-        errors.append(field_error(f"{base}/completed_at", "is before received_at", index))
-    if {"received_at", "due_at"} <= values.keys() and values["due_at"] < values["received_at"]:
-        errors.append(field_error(f"{base}/due_at", "is before received_at", index))
-    if "completed_at" in values and values["completed_at"] > utcnow() + CLOCK_SKEW:
-        errors.append(field_error(f"{base}/completed_at", "is in the future", index))
-    if errors:
-        return None, errors
-    return CaseInput(**values), []
 
 
 def validate_batch(items: list[Any]) -> list[CaseInput]:
@@ -290,18 +219,21 @@ def sms_text(case: Case, token: str) -> str:
     return template.format(agency=agency, ref=case.case_ref, url=url, date=expires)
 
 
-def case_payload(issued: IssuedCase) -> dict[str, Any]:
+def case_result(issued: IssuedCase) -> CaseResult:
+    """The API's answer for one case: its link, SMS text and QR addresses."""
     case = issued.case
     base = current_app.config["BASE_URL"].rstrip("/")
     qr = f"{base}/api/v1/cases/{case.agency.code}/{case.case_ref}/qr"
-    return {
-        "agency_code": case.agency.code,
-        "service_code": case.service.code,
-        "case_ref": case.case_ref,
-        "created": issued.created,
-        "survey_url": survey_url(issued.token),
-        "expires_at": as_utc(case.invitation.expires_at).isoformat().replace("+00:00", "Z"),
-        "sms_text": sms_text(case, issued.token),
-        "qr_svg_url": qr + ".svg",
-        "qr_png_url": qr + ".png",
-    }
+    # Built from stored values, not checked again: the response tests hold it to the schema.
+    result = CaseResult.model_construct(
+        agency_code=case.agency.code,
+        service_code=case.service.code,
+        case_ref=case.case_ref,
+        created=issued.created,
+        survey_url=survey_url(issued.token),
+        expires_at=as_utc(case.invitation.expires_at).isoformat().replace("+00:00", "Z"),
+        sms_text=sms_text(case, issued.token),
+        qr_svg_url=qr + ".svg",
+        qr_png_url=qr + ".png",
+    )
+    return result

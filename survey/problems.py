@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from survey.schemas.problem import Problem
+
 PROBLEM_TYPE_BASE = "https://survey.example/problems/"
 TITLES = {
     400: "Malformed request",
@@ -43,15 +45,14 @@ class ApiError(Exception):
 def problem_response(
     status: int, detail: str, errors: list[dict[str, Any]] | None = None, slug: str | None = None
 ) -> Response:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + (slug or str(status)),
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    response = jsonify(body)
+    problem = Problem(
+        type=PROBLEM_TYPE_BASE + (slug or str(status)),
+        title=TITLES.get(status, "Error"),
+        status=status,
+        detail=detail,
+        errors=errors or None,
+    )
+    response = jsonify(problem.model_dump(exclude_none=True))
     response.status_code = status
     response.mimetype = "application/problem+json"
     if status == 401:

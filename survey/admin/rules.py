@@ -10,9 +10,8 @@ import unicodedata
 
 from flask_babel import gettext as _
 
-from survey.models.agency import CODE_PATTERN
+from survey.codes import is_valid_agency_code
 
-CODE_RE = re.compile(CODE_PATTERN)
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # Leading characters that spreadsheets run as formulas when a later CSV export is opened.
 FORMULA_LEAD = ("=", "+", "-", "@")
@@ -47,7 +46,7 @@ def text_problem(value: str, max_length: int, required: bool = True) -> str | No
 def code_problem(value: str) -> str | None:
     if not value:
         return _("This field is required.")
-    if not CODE_RE.match(value):
+    if not is_valid_agency_code(value):
         return _("Use 1-64 letters, digits, dots, underscores or hyphens, starting with a letter or digit.")
     return None
 
@@ -61,6 +60,7 @@ def email_problem(value: str) -> str | None:
 
 
 def days_problem(value: str) -> str | None:
-    if not value.isdigit() or int(value) > MAX_COMMITTED_DAYS:
+    # ASCII digits only ("²".isdigit() is true) and short: int() refuses 4,300+ digits with a ValueError.
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_COMMITTED_DAYS:
         return _("Enter a whole number of days from 0 to %(max)d.", max=MAX_COMMITTED_DAYS)
     return None

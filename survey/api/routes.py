@@ -13,9 +13,11 @@ from sqlalchemy import select
 from survey.api import bp
 from survey.api.auth import rate_limit_key, require_api_key
 from survey.extensions import db, limiter
-from survey.intake import case_payload, register_cases, survey_url, validate_batch
+from survey.intake import case_result, register_cases, survey_url, validate_batch
 from survey.models import Agency, Case, Service
 from survey.problems import ApiError
+from survey.schemas.intake import BatchResult, batch_items
+from survey.schemas.reference import AgencyItem, AgencyList, ServiceItem, ServiceList
 from survey.tokens import token_for_salt
 
 MAX_JSON_DEPTH = 8
@@ -50,6 +52,8 @@ def json_body() -> Any:
             else "Malformed JSON."
         )
         raise ApiError(400, detail, slug="malformed-json") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise ApiError(400, "A number in the JSON is too long.", slug="malformed-json") from None
     if _depth(body) > MAX_JSON_DEPTH:
         raise ApiError(400, "JSON nested too deeply.", slug="malformed-json")
     return body
@@ -74,48 +78,34 @@ def post_cases() -> tuple[Response, int]:
     api_key = require_api_key()
     body = json_body()
     if isinstance(body, dict) and "cases" in body:
-        if set(body) != {"cases"}:
-            raise ApiError(
-                422,
-                "A batch has only the field 'cases'.",
-                [{"pointer": f"/{k}", "detail": "unknown field"} for k in body if k != "cases"],
-                "invalid-fields",
-            )
-        items = body["cases"]
-        if not isinstance(items, list) or not items:
-            raise ApiError(
-                422,
-                "'cases' must be a non-empty array.",
-                [{"pointer": "/cases", "detail": "must be a non-empty array"}],
-                "invalid-fields",
-            )
-        limit = current_app.config["INTAKE_MAX_BATCH"]
-        if len(items) > limit:
-            raise ApiError(413, f"A batch holds at most {limit} cases.", slug="batch-too-large")
+        items = batch_items(body, current_app.config["INTAKE_MAX_BATCH"])
         issued = register_cases(validate_batch(items), api_key)
-        payload = {
-            "cases": [case_payload(item) for item in issued],
-            "created": sum(item.created for item in issued),
-            "existing": sum(not item.created for item in issued),
-        }
-        status = 201 if payload["created"] else 200
-        return jsonify(payload), status
+        created = sum(item.created for item in issued)
+        batch = BatchResult.model_construct(
+            cases=[case_result(item) for item in issued], created=created, existing=len(issued) - created
+        )
+        return jsonify(batch.model_dump()), 201 if created else 200
     if not isinstance(body, dict):
         raise ApiError(422, 'Send one case as a JSON object, or a batch as {"cases": [...]}.', slug="invalid-fields")
     try:
         [item] = register_cases(validate_batch([body]), api_key)
     except ApiError as error:
         raise as_single_case(error) from None
-    return jsonify(case_payload(item)), 201 if item.created else 200
+    return jsonify(case_result(item).model_dump()), 201 if item.created else 200
 
 
 def _find_case(agency_code: str, case_ref: str) -> Case:
+    """The case, if this key may read its agency's cases.
+
+    The scope is checked on the agency code *before* the lookup, so a key for one agency
+    gets the same 403 whether or not a reference exists at another.
+    """
     api_key = require_api_key()
+    if api_key.agencies and agency_code not in {a.code for a in api_key.agencies}:
+        raise ApiError(403, "This API key is not allowed to read this agency's cases.", slug="agency-not-allowed")
     case = db.session.scalar(select(Case).join(Agency).where(Agency.code == agency_code, Case.case_ref == case_ref))
     if case is None or case.invitation is None:
         raise ApiError(404, "No such case.", slug="not-found")
-    if api_key.agencies and case.agency_id not in {a.id for a in api_key.agencies}:
-        raise ApiError(403, "This API key is not allowed to read this agency's cases.", slug="agency-not-allowed")
     return case
 
 
@@ -146,37 +136,24 @@ def list_agencies() -> Response:
         .order_by(Agency.code)
     ).all()
     codes = {row.id: row.code for row in rows}
-    return jsonify(
-        {
-            "agencies": [
-                {
-                    "code": r.code,
-                    "name_vi": r.name_vi,
-                    "name_en": r.name_en,
-                    "kind": r.kind,
-                    "peer_group": r.peer_group,
-                    "parent_code": codes.get(r.parent_id),
-                }
-                for r in rows
-            ]
-        }
+    listing = AgencyList(
+        agencies=[
+            AgencyItem(
+                code=r.code,
+                name_vi=r.name_vi,
+                name_en=r.name_en,
+                kind=r.kind,
+                peer_group=r.peer_group,
+                parent_code=codes.get(r.parent_id),
+            )
+            for r in rows
+        ]
     )
+    return jsonify(listing.model_dump())
 
 
 @bp.get("/services")
 def list_services() -> Response:
     services = db.session.scalars(select(Service).where(Service.active).order_by(Service.code))
-    return jsonify(
-        {
-            "services": [
-                {
-                    "code": s.code,
-                    "name_vi": s.name_vi,
-                    "name_en": s.name_en,
-                    "category": s.category,
-                    "committed_days": s.committed_days,
-                }
-                for s in services
-            ]
-        }
-    )
+    listing = ServiceList(services=[ServiceItem.model_validate(s, from_attributes=True) for s in services])
+    return jsonify(listing.model_dump())

@@ -13,7 +13,6 @@ from survey.extensions import db
 from survey.models.base import utcnow
 
 AGENCY_KINDS = ("department", "district", "ward", "other")
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class Agency(db.Model):

@@ -1,22 +1,43 @@
 """OpenAPI 3.1 description of every public and intake endpoint (served at /api/v1/openapi.json).
 
-Shapes mirror survey/api/routes.py, survey/intake.py, survey/problems.py and
-survey/publication/opendata.py; tests/public/test_openapi.py checks real responses against it.
+Body schemas are generated from the declared models in ``survey.schemas``, the same ones
+that validate intake; this module only lays out paths, parameters and responses around
+them. tests/public/test_openapi.py checks real responses against the result.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from survey.intake import CASE_FIELDS
-from survey.models.case import CHANNELS
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
+from pydantic_core import core_schema
+
+from survey.codes import AGENCY_CODE_PATTERN, CASE_REF_PATTERN
 from survey.public.labels import BANDS
 from survey.public.table import SORTS
 from survey.publication.opendata import CSV_EXTRA, OPEN_DATA_FIELDS
+from survey.schemas.intake import BatchResult, CaseBatch, CaseInput, CaseResult
+from survey.schemas.open_data import SnapshotDocument, SnapshotIndex
+from survey.schemas.problem import Problem
+from survey.schemas.reference import AgencyList, ServiceList
 
 API_VERSION = "1.0.0"
-CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-CASE_REF = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+CODE = AGENCY_CODE_PATTERN
+REF_TEMPLATE = "#/components/schemas/{model}"
+# Requests are validated by these models; responses are serialised as they declare.
+MODELS: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+    (CaseInput, "validation"),
+    (CaseBatch, "validation"),
+    (CaseResult, "serialization"),
+    (BatchResult, "serialization"),
+    (Problem, "serialization"),
+    (AgencyList, "serialization"),
+    (ServiceList, "serialization"),
+    (SnapshotDocument, "serialization"),
+    (SnapshotIndex, "serialization"),
+]
 PROBLEM_STATUSES = {
     "400": "Malformed JSON, body not UTF-8, or nested too deeply.",
     "401": "No API key, or an invalid or revoked one.",
@@ -30,12 +51,28 @@ PROBLEM_STATUSES = {
 }
 
 
+class TidySchema(GenerateJsonSchema):
+    """Pydantic's JSON Schema without the noise: no per-field titles, no "default": null."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> dict[str, Any]:
+        generated = super().default_schema(schema)
+        if "default" in generated and generated["default"] is None:
+            del generated["default"]
+        return generated
+
+
+@cache
+def component_schemas() -> dict[str, Any]:
+    """Every model's schema under its class name, referring to the others by $ref."""
+    _, document = models_json_schema(MODELS, ref_template=REF_TEMPLATE, schema_generator=TidySchema)
+    return document["$defs"]
+
+
 def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(kind: str, **extra: Any) -> dict[str, Any]:
-    return {"type": [kind, "null"], **extra}
+    return {"$ref": REF_TEMPLATE.format(model=name)}
 
 
 def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -114,244 +151,6 @@ TABLE_PARAMETERS = [
     PAGE,
 ]
 
-CASE_INPUT = {
-    "type": "object",
-    "description": "A completed case. Times are ISO 8601; without an offset they are read as Asia/Ho_Chi_Minh.",
-    "required": list(CASE_FIELDS),
-    "additionalProperties": False,
-    "properties": {
-        "agency_code": {"type": "string", "pattern": CODE},
-        "service_code": {"type": "string", "pattern": CODE},
-        "case_ref": {"type": "string", "pattern": CASE_REF},
-        "received_at": {"type": "string", "format": "date-time"},
-        "due_at": {"type": "string", "format": "date-time"},
-        "completed_at": {"type": "string", "format": "date-time", "description": "Not in the future."},
-        "channel": {"type": "string", "enum": list(CHANNELS)},
-    },
-}
-
-CASE_RESULT = {
-    "type": "object",
-    "required": [
-        "agency_code",
-        "service_code",
-        "case_ref",
-        "created",
-        "survey_url",
-        "expires_at",
-        "sms_text",
-        "qr_svg_url",
-        "qr_png_url",
-    ],
-    "additionalProperties": False,
-    "properties": {
-        "agency_code": {"type": "string"},
-        "service_code": {"type": "string"},
-        "case_ref": {"type": "string"},
-        "created": {"type": "boolean", "description": "False when the identical case was already registered."},
-        "survey_url": {"type": "string", "format": "uri", "description": "Single-use survey link."},
-        "expires_at": {"type": "string", "format": "date-time"},
-        "sms_text": {"type": "string", "maxLength": 160, "description": "Ready-to-send SMS (GSM 7-bit)."},
-        "qr_svg_url": {"type": "string", "format": "uri"},
-        "qr_png_url": {"type": "string", "format": "uri"},
-    },
-}
-
-NUMBER_FIELDS = {
-    "rate", "rate_low", "rate_high", "expected", "z", "limit95_low", "limit95_high", "limit998_low",
-    "limit998_high", "score", "score_low", "score_high",
-}  # fmt: skip
-INTEGER_FIELDS = {"responses", "positive"}
-RANK_FIELDS = {"rank", "rank_low", "rank_high"}
-
-
-def open_data_property(name: str) -> dict[str, Any]:
-    if name in NUMBER_FIELDS:
-        return nullable("number")
-    if name in INTEGER_FIELDS:
-        return nullable("integer", minimum=0)
-    if name in RANK_FIELDS:
-        # Quantiles of simulated ranks: whole numbers, serialised as JSON numbers (e.g. 3.0).
-        return nullable("number", minimum=1)
-    if name == "band":
-        return {"enum": [*BANDS, None]}
-    if name in ("suppressed", "ranked"):
-        return {"type": "boolean"}
-    return {"type": "string"}
-
-
-OPEN_DATA_ROW = {
-    "type": "object",
-    "description": "One agency in one snapshot; null where withheld (small counts, unranked).",
-    "required": list(OPEN_DATA_FIELDS),
-    "additionalProperties": False,
-    "properties": {name: open_data_property(name) for name in OPEN_DATA_FIELDS},
-}
-
-SNAPSHOT_METADATA = {
-    "type": "object",
-    "required": [
-        "id",
-        "period",
-        "peer_group",
-        "revision",
-        "provisional",
-        "method_version",
-        "parameters",
-        "created",
-        "hash",
-        "previous_hash",
-        "supersedes",
-    ],
-    "properties": {
-        "id": {"type": "integer"},
-        "period": {"type": "string"},
-        "peer_group": {"type": "string"},
-        "revision": {"type": "integer", "minimum": 1},
-        "provisional": {"type": "boolean"},
-        "method_version": {"type": "string"},
-        "parameters": {"type": "object", "description": "MethodParams used (METHODOLOGY.md)."},
-        "created": {"type": "string", "format": "date-time"},
-        "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-        "previous_hash": nullable("string", description="Hash of the snapshot before this one in the chain."),
-        "supersedes": nullable("integer", description="Id of the snapshot this one corrects."),
-    },
-}
-
-SCHEMAS: dict[str, Any] = {
-    "CaseInput": CASE_INPUT,
-    "CaseBatch": {
-        "type": "object",
-        "required": ["cases"],
-        "additionalProperties": False,
-        "properties": {"cases": {"type": "array", "minItems": 1, "maxItems": 1000, "items": ref("CaseInput")}},
-    },
-    "CaseResult": CASE_RESULT,
-    "BatchResult": {
-        "type": "object",
-        "required": ["cases", "created", "existing"],
-        "additionalProperties": False,
-        "properties": {
-            "cases": {"type": "array", "items": ref("CaseResult")},
-            "created": {"type": "integer", "minimum": 0},
-            "existing": {"type": "integer", "minimum": 0},
-        },
-    },
-    "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details.",
-        "required": ["type", "title", "status", "detail"],
-        "properties": {
-            "type": {"type": "string", "format": "uri"},
-            "title": {"type": "string"},
-            "status": {"type": "integer"},
-            "detail": {"type": "string"},
-            "errors": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["pointer", "detail"],
-                    "properties": {
-                        "pointer": {"type": "string", "description": "JSON pointer into the request body."},
-                        "detail": {"type": "string"},
-                        "index": {"type": "integer", "description": "Position of the case in a batch."},
-                    },
-                },
-            },
-        },
-    },
-    "AgencyList": {
-        "type": "object",
-        "required": ["agencies"],
-        "properties": {
-            "agencies": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["code", "name_vi", "name_en", "kind", "peer_group", "parent_code"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "code": {"type": "string"},
-                        "name_vi": {"type": "string"},
-                        "name_en": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "peer_group": {"type": "string"},
-                        "parent_code": nullable("string"),
-                    },
-                },
-            }
-        },
-    },
-    "ServiceList": {
-        "type": "object",
-        "required": ["services"],
-        "properties": {
-            "services": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["code", "name_vi", "name_en", "category", "committed_days"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "code": {"type": "string"},
-                        "name_vi": {"type": "string"},
-                        "name_en": {"type": "string"},
-                        "category": {"type": "string", "description": "Groups services for case mix."},
-                        "committed_days": {"type": "integer", "minimum": 0},
-                    },
-                },
-            }
-        },
-    },
-    "SnapshotMetadata": SNAPSHOT_METADATA,
-    "OpenDataRow": OPEN_DATA_ROW,
-    "SnapshotDocument": {
-        "type": "object",
-        "required": ["snapshot", "summary", "rows"],
-        "additionalProperties": False,
-        "properties": {
-            "snapshot": ref("SnapshotMetadata"),
-            "summary": {"type": "object", "description": "Group totals and fitted parameters."},
-            "rows": {"type": "array", "items": ref("OpenDataRow")},
-        },
-    },
-    "SnapshotIndex": {
-        "type": "object",
-        "required": ["snapshots", "links"],
-        "properties": {
-            "snapshots": {
-                "type": "array",
-                "items": {
-                    "allOf": [
-                        ref("SnapshotMetadata"),
-                        {
-                            "type": "object",
-                            "required": ["superseded_by", "links"],
-                            "properties": {
-                                "superseded_by": nullable("integer"),
-                                "links": ref("SnapshotLinks"),
-                            },
-                        },
-                    ]
-                },
-            },
-            "links": {
-                "type": "object",
-                "required": ["feed", "openapi"],
-                "properties": {"feed": {"type": "string"}, "openapi": {"type": "string"}},
-            },
-        },
-    },
-    "SnapshotLinks": {
-        "type": "object",
-        "required": ["html", "csv", "json"],
-        "properties": {
-            name: {"type": "string", "format": "uri"}
-            for name in ("html", "csv", "json", "funnel_svg", "caterpillar_svg")
-        },
-    },
-}
-
 CSV_DESCRIPTION = (
     "Open data of one snapshot, one row per agency, UTF-8 with a header row: "
     + ", ".join((*OPEN_DATA_FIELDS, *CSV_EXTRA))
@@ -364,7 +163,7 @@ def intake_paths() -> dict[str, Any]:
     qr_errors = {code: problem(PROBLEM_STATUSES[code]) for code in ("401", "403", "404", "429")}
     case_path = [
         path("agency_code", {"type": "string", "pattern": CODE}, "Agency code."),
-        path("case_ref", {"type": "string", "pattern": CASE_REF}, "The case system's reference."),
+        path("case_ref", {"type": "string", "pattern": CASE_REF_PATTERN}, "The case system's reference."),
     ]
     result = {"oneOf": [ref("CaseResult"), ref("BatchResult")]}
 
@@ -533,7 +332,7 @@ def openapi_document() -> dict[str, Any]:
         ],
         "paths": {**intake_paths(), **open_data_paths(), **page_paths()},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": component_schemas(),
             "securitySchemes": {
                 "apiKey": {
                     "type": "http",
