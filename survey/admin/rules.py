@@ -11,10 +11,9 @@ import unicodedata
 from flask_babel import gettext as _
 
 from survey.codes import is_valid_agency_code
+from survey.spreadsheet import looks_like_formula
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-# Leading characters that spreadsheets run as formulas when a later CSV export is opened.
-FORMULA_LEAD = ("=", "+", "-", "@")
 NAME_MAX = 200
 SERVICE_NAME_MAX = 300
 EMAIL_MAX = 254
@@ -38,7 +37,7 @@ def text_problem(value: str, max_length: int, required: bool = True) -> str | No
         return _("Contains control or invisible formatting characters.")
     if "<" in value or ">" in value:
         return _("Must not contain < or >.")
-    if value.startswith(FORMULA_LEAD):
+    if looks_like_formula(value):
         return _("Must not start with =, +, - or @ (spreadsheet formulas).")
     return None
 

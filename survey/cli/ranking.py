@@ -32,7 +32,10 @@ def ranking() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--period", required=True, help="Month (2026-10) or quarter (2026-Q3) the counts belong to.")
 def import_counts(path: str, period: str) -> None:
-    """Import aggregate counts (agency_code,agency_name,peer_group,parent_code,responses,positive)."""
+    """Import aggregate counts: agency_code,agency_name,peer_group,parent_code,responses,positive.
+
+    An optional service_category column gives counts per agency and category (for case mix).
+    """
     target = period_option(period)
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -46,8 +49,9 @@ def import_counts(path: str, period: str) -> None:
     with click.progressbar(length=len(rows), label="Storing counts") as bar:
         summary = store_counts(db.session, rows, target, source=path.rsplit("/", 1)[-1], progress=bar.update)
     click.echo(
-        f"Imported {summary['rows']} agencies for {target.key}: {summary['responses']} responses, "
-        f"{summary['positive']} positive; {summary['agencies_created']} agencies created."
+        f"Imported {summary['agencies']} agencies ({summary['rows']} rows) for {target.key}: "
+        f"{summary['responses']} responses, {summary['positive']} positive; "
+        f"{summary['agencies_created']} agencies created."
     )
 
 

@@ -11,17 +11,10 @@ from sqlalchemy import Select
 from ranking.periods import CITY_TZ
 from survey.extensions import db
 from survey.models.base import as_utc
+from survey.spreadsheet import safe_cell
 
 COLUMNS = ("submitted", "agency_code", "service_code", "overall", "status", "tags", "comment", "reply")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in citizens' text (CSV injection): prefix a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _line(values: tuple) -> str:

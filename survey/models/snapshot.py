@@ -79,16 +79,21 @@ class SnapshotEntry(db.Model):
 
 
 class ImportedCount(db.Model):
-    """Aggregate counts from another survey programme, per agency and period."""
+    """Aggregate counts from another survey programme, per agency, period and (optionally) service category.
+
+    ``service_category`` is "" when the file gave none: those counts form a category of
+    their own for case mix. Otherwise they join the survey's categories of the same name.
+    """
 
     __tablename__ = "imported_count"
-    __table_args__ = (UniqueConstraint("period", "agency_id"),)
+    __table_args__ = (UniqueConstraint("period", "agency_id", "service_category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(16), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     responses: Mapped[int] = mapped_column(Integer)
     positive: Mapped[int] = mapped_column(Integer)
+    service_category: Mapped[str] = mapped_column(String(64), default="", server_default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(200), default="")
 

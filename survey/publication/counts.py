@@ -54,13 +54,14 @@ def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
         item.responses += int(n)
         item.positive += int(x or 0)
 
-    imported = select(ImportedCount.agency_id, ImportedCount.responses, ImportedCount.positive).where(
-        ImportedCount.period == period.key
-    )
-    for agency_id, n, x in session.execute(imported):
+    imported = select(
+        ImportedCount.agency_id, ImportedCount.service_category, ImportedCount.responses, ImportedCount.positive
+    ).where(ImportedCount.period == period.key)
+    for agency_id, category, n, x in session.execute(imported):
         item = counts[agency_id]
-        previous = item.by_category.get(IMPORTED_CATEGORY, [0, 0])
-        item.by_category[IMPORTED_CATEGORY] = [previous[0] + n, previous[1] + x]
+        cell = item.by_category.setdefault(category or IMPORTED_CATEGORY, [0, 0])
+        cell[0] += n
+        cell[1] += x
         item.responses += n
         item.positive += x
 

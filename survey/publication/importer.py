@@ -1,7 +1,10 @@
 """Importing aggregate counts from another survey programme (``ranking import-counts``).
 
 The whole file is validated before anything is written: one bad row stores nothing.
-Unknown agencies (and their parents) are created from the file's names and peer groups.
+Codes follow the project's one code rule; names refuse control characters and
+spreadsheet formulas. Unknown agencies are created from their own rows first, so a
+parent listed in the file keeps its own name and peer group; parents named but not
+listed are created as placeholders in peer group "region".
 """
 
 from __future__ import annotations
@@ -11,15 +14,21 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
+from survey.admin.rules import NAME_MAX, normalise, text_problem
+from survey.codes import is_valid_agency_code
 from survey.models import Agency, ImportedCount
 
-COLUMNS = ("agency_code", "agency_name", "peer_group", "parent_code", "responses", "positive")
+COLUMNS = ("agency_code", "agency_name", "peer_group", "parent_code", "responses", "positive", "service_category")
 REQUIRED = ("agency_code", "responses", "positive")
 MAX_ROWS = 200_000
+MAX_DIGITS = 12  # far above any real count, far below what int() refuses
+PLACEHOLDER_GROUP = "region"
+CODE_RULE = "1-64 ASCII letters, digits, dots, underscores or hyphens, starting with a letter or digit"
 
 
 class ImportFailed(Exception):
@@ -37,18 +46,38 @@ class CountRow:
     parent_code: str
     responses: int
     positive: int
+    service_category: str = ""
 
 
 def _int(value: str, name: str, line: int, errors: list[str]) -> int | None:
-    try:
-        number = int(value.strip())
-    except (ValueError, AttributeError):
-        errors.append(f"line {line}: {name} must be a whole number, not {value!r:.40}")
-        return None
-    if number < 0:
+    text = value.strip()
+    if text.startswith("-") and text[1:].isdigit():
         errors.append(f"line {line}: {name} must not be negative")
         return None
-    return number
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_DIGITS:
+        errors.append(f"line {line}: {name} must be a whole number from 0 to {10**MAX_DIGITS - 1}, not {value!r:.40}")
+        return None
+    return int(text)
+
+
+def _code(record: dict, name: str, line: int, errors: list[str], required: bool = False) -> str | None:
+    value = (record.get(name) or "").strip()
+    if not value and not required:
+        return ""
+    if not is_valid_agency_code(value):
+        errors.append(f"line {line}: {name} must be {CODE_RULE}, not {value!r:.40}")
+        return None
+    return value
+
+
+def _name(record: dict, line: int, errors: list[str], default: str) -> str | None:
+    value = normalise(record.get("agency_name")) or default
+    with force_locale("en"):
+        problem = text_problem(value, NAME_MAX)
+    if problem:
+        errors.append(f"line {line}: agency_name: {problem}")
+        return None
+    return value
 
 
 def parse_counts(stream: io.TextIOBase) -> list[CountRow]:
@@ -59,7 +88,8 @@ def parse_counts(stream: io.TextIOBase) -> list[CountRow]:
         raise ImportFailed([f"missing column(s): {', '.join(missing)}; expected {', '.join(COLUMNS)}"])
     rows: list[CountRow] = []
     errors: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    described: dict[str, CountRow] = {}
     for record in reader:
         line = reader.line_num
         if len(rows) + len(errors) >= MAX_ROWS:
@@ -68,32 +98,28 @@ def parse_counts(stream: io.TextIOBase) -> list[CountRow]:
         if None in record:
             errors.append(f"line {line}: more values than columns")
             continue
-        code = (record.get("agency_code") or "").strip()
-        if not code or len(code) > 64 or not all(ch.isalnum() or ch in "._-" for ch in code):
-            errors.append(f"line {line}: agency_code must be 1-64 letters, digits or . _ -")
-            continue
-        if code in seen:
-            errors.append(f"line {line}: agency_code {code} repeats line {seen[code]}")
-            continue
-        seen[code] = line
+        code = _code(record, "agency_code", line, errors, required=True)
+        parent = _code(record, "parent_code", line, errors)
+        group = _code(record, "peer_group", line, errors)
+        category = _code(record, "service_category", line, errors)
+        name = _name(record, line, errors, default=code or "")
         responses = _int(record.get("responses") or "", "responses", line, errors)
         positive = _int(record.get("positive") or "", "positive", line, errors)
-        if responses is None or positive is None:
+        if None in (code, parent, group, category, name, responses, positive):
             continue
+        if (code, category) in seen:
+            errors.append(f"line {line}: agency_code {code} repeats line {seen[code, category]}")
+            continue
+        seen[code, category] = line
         if positive > responses:
             errors.append(f"line {line}: positive ({positive}) exceeds responses ({responses})")
             continue
-        rows.append(
-            CountRow(
-                line,
-                code,
-                (record.get("agency_name") or code).strip()[:200],
-                (record.get("peer_group") or "imported").strip()[:64] or "imported",
-                (record.get("parent_code") or "").strip()[:64],
-                responses,
-                positive,
-            )
-        )
+        row = CountRow(line, code, name, group or "imported", parent, responses, positive, category)
+        first = described.setdefault(code, row)
+        if (first.agency_name, first.peer_group, first.parent_code) != (row.agency_name, row.peer_group, parent):
+            errors.append(f"line {line}: agency {code} is described differently on line {first.line}")
+            continue
+        rows.append(row)
     if errors:
         raise ImportFailed(errors)
     if not rows:
@@ -111,33 +137,31 @@ def store_counts(
     """Replace the period's imported counts with ``rows`` in one transaction."""
     agencies = {a.code: a for a in session.scalars(select(Agency))}
     created = 0
-    for row in rows:  # parents first, so children can point at them
-        if row.parent_code and row.parent_code not in agencies:
-            parent = Agency(
-                code=row.parent_code,
-                name_vi=row.parent_code,
-                name_en=row.parent_code,
-                kind="other",
-                peer_group="region",
-            )
-            session.add(parent)
-            agencies[row.parent_code] = parent
-            created += 1
-    for row in rows:
-        agency = agencies.get(row.agency_code)
-        if agency is None:
-            agency = Agency(
+    for row in rows:  # every listed agency from its own row, before anything points at it
+        if row.agency_code not in agencies:
+            agencies[row.agency_code] = Agency(
                 code=row.agency_code,
                 name_vi=row.agency_name,
                 name_en=row.agency_name,
                 kind="other",
                 peer_group=row.peer_group,
             )
-            session.add(agency)
-            agencies[row.agency_code] = agency
+            session.add(agencies[row.agency_code])
             created += 1
+    for row in rows:  # parents named but not listed anywhere become placeholders
+        if row.parent_code and row.parent_code not in agencies:
+            agencies[row.parent_code] = Agency(
+                code=row.parent_code,
+                name_vi=row.parent_code,
+                name_en=row.parent_code,
+                kind="other",
+                peer_group=PLACEHOLDER_GROUP,
+            )
+            session.add(agencies[row.parent_code])
+            created += 1
+    for row in rows:
         if row.parent_code:
-            agency.parent = agencies[row.parent_code]
+            agencies[row.agency_code].parent = agencies[row.parent_code]
     session.flush()
     session.execute(
         delete(ImportedCount).where(
@@ -152,6 +176,7 @@ def store_counts(
                 agency_id=agencies[r.agency_code].id,
                 responses=r.responses,
                 positive=r.positive,
+                service_category=r.service_category,
                 source=source[:200],
             )
             for r in chunk
@@ -160,6 +185,7 @@ def store_counts(
     session.commit()
     return {
         "rows": len(rows),
+        "agencies": len({r.agency_code for r in rows}),
         "agencies_created": created,
         "responses": sum(r.responses for r in rows),
         "positive": sum(r.positive for r in rows),

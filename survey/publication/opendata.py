@@ -10,6 +10,7 @@ from typing import Any
 
 from survey.models import Snapshot
 from survey.publication.ledger import canonical
+from survey.spreadsheet import safe_cell
 
 # Fields of the open-data row (DESIGN.md), in order; null where withheld.
 OPEN_DATA_FIELDS = (
@@ -68,7 +69,7 @@ def snapshots_csv(snapshots: Iterable[Snapshot]) -> str:
             "method_version": snapshot.method_version,
         }
         for row in open_data_rows(snapshot):
-            writer.writerow({**{k: ("" if v is None else v) for k, v in row.items()}, **extra})
+            writer.writerow({**{k: ("" if v is None else safe_cell(v)) for k, v in row.items()}, **extra})
     return buffer.getvalue()
 
 
