@@ -19,6 +19,7 @@ from survey.models import Agency, Snapshot, SnapshotEntry
 from survey.models.base import to_naive_utc
 from survey.publication.charts import render_snapshot_charts
 from survey.publication.counts import AgencyCounts
+from survey.publication.disclosure import protected_mask
 from survey.publication.ledger import chain_hash, clean_number, seed_for
 from survey.publication.methods import MethodParams, league_table_for
 from survey.publication.snapshots import chain_head, latest_snapshot
@@ -27,7 +28,9 @@ FIGURE_KEYS = (
     "rate", "rate_low", "rate_high", "expected", "adjusted_rate", "z", "band", "limit95_low", "limit95_high",
     "limit998_low", "limit998_high", "score", "score_low", "score_high", "rank", "rank_low", "rank_high",
 )  # fmt: skip
-WITHHELD_WHEN_SUPPRESSED = set(FIGURE_KEYS) - {"expected"}
+# A hidden agency's row carries nothing computed from its answers (the expected rate
+# would reveal its mix of services).
+WITHHELD_WHEN_SUPPRESSED = set(FIGURE_KEYS)
 
 
 def group_inputs(agencies: list[Agency], counts: dict[int, AgencyCounts]) -> dict[str, Any]:
@@ -94,10 +97,21 @@ def build_snapshot(
     seed = seed_for(period.key, peer_group, revision)
     inputs = group_inputs(agencies, counts)
     table = compute_table(inputs, params, seed)
+    hidden = protected_mask(
+        session,
+        period,
+        peer_group,
+        agencies,
+        inputs["n_by_cat"].sum(axis=1),
+        inputs["parent_keys"],
+        table["suppressed"],
+    )
     before = previous_posteriors(session, period, peer_group)
     movement = movement_for(agencies, table, before)
     entries = [
-        make_entry(position, agency, counts.get(agency.id, AgencyCounts()), table, movement, inputs)
+        make_entry(
+            position, agency, counts.get(agency.id, AgencyCounts()), table, movement, inputs, bool(hidden[position])
+        )
         for position, agency in enumerate(agencies)
     ]
     summary = summarise(table, entries, inputs["categories"], correction)
@@ -141,10 +155,15 @@ def _value(table: dict[str, Any], key: str, i: int) -> Any:
 
 
 def make_entry(
-    position: int, agency: Agency, counts: AgencyCounts, table: dict[str, Any], movement, inputs: dict[str, Any]
+    position: int,
+    agency: Agency,
+    counts: AgencyCounts,
+    table: dict[str, Any],
+    movement,
+    inputs: dict[str, Any],
+    suppressed: bool,
 ) -> SnapshotEntry:
-    suppressed = bool(table["suppressed"][position])
-    ranked = bool(table["ranked"][position])
+    ranked = bool(table["ranked"][position]) and not suppressed
     figures: dict[str, Any] = {key: _value(table, key, position) for key in FIGURE_KEYS}
     if not ranked:
         figures.update(rank=None, rank_low=None, rank_high=None)
@@ -199,13 +218,17 @@ def summarise(table: dict[str, Any], entries: list[SnapshotEntry], categories: l
         band = entry.figures.get("band")
         if band:
             bands[band] = bands.get(band, 0) + 1
-    responses = sum(sum(e.figures["inputs"]["n_by_category"]) for e in entries)
-    positive = sum(sum(e.figures["inputs"]["x_by_category"]) for e in entries)
-    cases = sum(e.cases or 0 for e in entries)
-    on_time = sum(e.on_time or 0 for e in entries)
-    invitations = sum(e.invitations or 0 for e in entries)
+    # Totals cover the agencies shown: a total that included a hidden agency would reveal
+    # its count by subtracting the visible rows.
+    shown = [e for e in entries if not e.suppressed]
+    responses = sum(e.responses or 0 for e in shown)
+    positive = sum(e.positive or 0 for e in shown)
+    cases = sum(e.cases or 0 for e in shown)
+    on_time = sum(e.on_time or 0 for e in shown)
+    invitations = sum(e.invitations or 0 for e in shown)
     return {
         "agencies": len(entries),
+        "agencies_shown": len(shown),
         "ranked_agencies": sum(e.ranked for e in entries),
         "responses": responses,
         "positive": positive,
