@@ -11,13 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ranking.periods import CITY_TZ
 from survey.extensions import db
 from survey.models import Agency, ApiKey, Case, Invitation, Service
 from survey.models.base import as_utc, utcnow
@@ -25,8 +25,7 @@ from survey.problems import ApiError, field_error
 from survey.schemas.intake import CASE_FIELDS, CaseInput, CaseResult, validate_case
 from survey.tokens import new_salt, sha256_hex, token_for_salt
 
-CITY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-__all__ = ["CASE_FIELDS", "CITY_TZ", "CaseInput", "IssuedCase", "register_cases", "validate_batch", "validate_case"]
+__all__ = ["CASE_FIELDS", "CaseInput", "IssuedCase", "register_cases", "validate_batch", "validate_case"]
 
 
 @dataclass(frozen=True)

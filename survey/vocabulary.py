@@ -63,6 +63,29 @@ RATING_LABELS = {
     "none": _l("No answer"),
 }
 
+KIND_LABELS = {
+    "department": _l("Department"),
+    "district": _l("District"),
+    "ward": _l("Ward"),
+    "other": _l("Other"),
+}
+KIND_GROUP_LABELS = {
+    "department": _l("Departments"),
+    "district": _l("Districts and their wards"),
+    "ward": _l("Wards without a district"),
+    "other": _l("Other agencies"),
+}
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "manager": _l("Manager"),
+    "viewer": _l("Viewer (read only)"),
+}
+IMPORT_LABELS = {
+    "agencies": _l("Agencies"),
+    "services": _l("Services"),
+    "users": _l("Users"),
+}
+
 
 def band_name(band: str | None) -> str:
     """The translated name of a band; "Not assessed" for none."""

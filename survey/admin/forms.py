@@ -28,10 +28,10 @@ from ranking.periods import parse_period
 from survey.admin import rules
 from survey.admin.accounts import email_taken
 from survey.admin.agencies import code_taken
-from survey.admin.labels import KIND_LABELS, ROLE_LABELS
 from survey.models import Service
 from survey.models.agency import AGENCY_KINDS
 from survey.models.credentials import ROLES
+from survey.vocabulary import KIND_LABELS, ROLE_LABELS
 
 BAD_CHOICE = _l("Choose one of the listed options.")
 BAD_DATE = _l("Enter a date like 2026-10-31.")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
-from survey.admin.labels import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROLE_LABELS
+from survey.vocabulary import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROLE_LABELS
 
 # (section, endpoint, label): a page belongs to the section that its endpoint's name starts with.
 SECTIONS = (

@@ -6,11 +6,11 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from markupsafe import Markup
 
+from ranking.periods import CITY_TZ
 from survey.citizen import bp
 from survey.citizen.forms import NO_ANSWER, survey_form_class
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
-from survey.intake import CITY_TZ
 from survey.models.base import as_utc
 from survey.questions import survey_question_set
 from survey.responses import LinkState, find_link, record_response

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from survey.public.formatting import pct_short
 from survey.vocabulary import BAND_LABELS as BAND_NAMES
-from survey.vocabulary import BAND_SYMBOLS, BANDS, NO_BAND, band_name, peer_group_name
+from survey.vocabulary import BAND_SYMBOLS, BANDS, NO_BAND, PLAN_STATUS_LABELS, band_name, peer_group_name
 
 __all__ = [
     "BANDS",
@@ -22,13 +22,6 @@ __all__ = [
     "peer_group_name",
     "plan_status",
 ]
-
-PLAN_STATUSES = {
-    "planned": _l("planned"),
-    "in_progress": _l("in progress"),
-    "done": _l("done"),
-    "dropped": _l("dropped"),
-}
 
 SORT_LABELS = {
     "rank": _l("Rank range"),
@@ -58,4 +51,5 @@ def band_reading(band: str) -> str:
 
 
 def plan_status(status: str) -> str:
-    return str(PLAN_STATUSES.get(status, status))
+    """The plan status as a word inside a sentence ("status: planned")."""
+    return str(PLAN_STATUS_LABELS.get(status, status)).lower()
