@@ -11,8 +11,8 @@ from sqlalchemy import select
 from ranking.periods import parse_period
 from ranking.publish import publish_period
 from survey.models import ActionPlan, Agency, AuditLog
-from tests.manage.helpers import post_form, sign_in
-from tests.publication.helpers import add_responses
+from tests import factories
+from tests.actions import post_form, sign_in
 
 SEPT = datetime(2026, 9, 15, 3, tzinfo=UTC)
 OCT = datetime(2026, 10, 15, 3, tzinfo=UTC)
@@ -24,7 +24,7 @@ DUE = (date.today() + timedelta(days=90)).isoformat()
 def flagged(db, staff) -> Agency:
     """Ward Q1-BN published as `below` its peers for September 2026."""
     for code, (good, bad) in WARDS.items():
-        add_responses(code, good, bad, SEPT)
+        factories.responses(code, good, bad, SEPT)
     publish_period(
         db.session, parse_period("2026-09"), now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"],
         render_charts=False,
@@ -61,7 +61,7 @@ def test_plan_appears_publicly_with_its_progress(client, db, staff, flagged):
     note = post_form(client, f"/manage/plans/{plan.id}/progress", {"status": "in_progress", "note": "Đã lắp quầy"})
     assert note.status_code == 303
     for code, (good, bad) in {**WARDS, "Q1-BN": (70, 30)}.items():
-        add_responses(code, good, bad, OCT, prefix="OCT")
+        factories.responses(code, good, bad, OCT, prefix="OCT")
     publish_period(
         db.session, parse_period("2026-10"), now=datetime(2026, 11, 2, tzinfo=UTC), groups=["ward"],
         render_charts=False,
