@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint translations browser bench soak clean check
+.PHONY: run test test-fast lint translations browser bench soak clean check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: $(VENV)/.runtime translations
 
 test: $(VENV)/.dev translations browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+# The suite without the browser and load tests (no Chromium, no gunicorn): the lane to run while working.
+test-fast: $(VENV)/.dev translations
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "not browser and not load"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

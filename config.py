@@ -63,7 +63,6 @@ def env_bool(name: str, default: bool) -> Setting:
 class Config:
     """Development defaults: SQLite under ``instance/``, log-only mail."""
 
-    ENV_NAME = "development"
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key")
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'survey.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -111,7 +110,6 @@ class Config:
 
 
 class TestConfig(Config):
-    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
@@ -124,7 +122,6 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = env_bool("FORCE_HTTPS", True)

@@ -70,8 +70,8 @@ def reference_data(agencies: int) -> int:
 def _response_columns(known: dict[str, str]) -> tuple[list[str], list[str]]:
     """Column names and SQL expressions for every response column we must fill.
 
-    Columns added later by others are filled from their scalar Python default, so this
-    keeps working as the model grows.
+    Columns not in ``known`` are filled from their scalar Python default, so this keeps
+    working when the model gains a column.
     """
     names, values = [], []
     for column in Response.__table__.columns:

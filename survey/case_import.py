@@ -1,4 +1,4 @@
-"""Importing completed cases from CSV (CLI now, browser upload later), row by row.
+"""Importing completed cases from CSV (``flask cases import`` and the admin upload page), row by row.
 
 Same rules as the intake API, but a file is judged per row: good rows are stored,
 bad rows are reported with their line number and reason.

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -17,10 +20,23 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from survey import create_app
+from survey.demo import database_is_empty, load_demo
 from survey.extensions import db as _db
 from tests import factories
 
 PG_URL = os.environ.get("SURVEY_TEST_DATABASE_URL")
+TESTS = Path(__file__).parent
+SLOW_FOLDERS = {"browser": pytest.mark.browser, "load": pytest.mark.load}  # `make test-fast` skips these
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark by folder, and whatever starts gunicorn: ``-m "not browser and not load"`` is the fast lane."""
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0]
+        if folder in SLOW_FOLDERS:
+            item.add_marker(SLOW_FOLDERS[folder])
+        if "serve" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.load)
 
 
 class IsolatedClient(FlaskClient):
@@ -101,6 +117,47 @@ def city(db):
 @pytest.fixture
 def api_key(city) -> str:
     return factories.api_key()
+
+
+DEMO_NOW = datetime(2026, 5, 20, 5, 0, tzinfo=UTC)  # 12:00 in Ho Chi Minh City
+
+
+@dataclass(frozen=True)
+class DemoCity:
+    """The demo city loaded into its own database (seed 7, two months, 30% of the volume)."""
+
+    app: Flask
+    summary: str  # what ``load_demo`` printed
+
+
+@pytest.fixture(scope="module")
+def demo_city(postgres_url: str | None, tmp_path_factory) -> Iterator[DemoCity]:
+    """Loaded once per module: tests that only read the demo share it instead of loading it again.
+
+    On PostgreSQL it uses the worker's database, so a module using it must not also use the
+    per-test ``app`` fixture (which drops and recreates the same tables).
+    """
+    url = postgres_url or f"sqlite:///{Path(tmp_path_factory.mktemp('demo')) / 'demo.sqlite3'}"
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        assert database_is_empty()
+        summary = load_demo(seed=7, months=2, echo=lambda _: None, now=DEMO_NOW, scale=0.3)
+        _db.session.remove()
+    yield DemoCity(app, summary)
+    with app.app_context():
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def demo(demo_city: DemoCity) -> Iterator[DemoCity]:
+    """The module's demo city, with its app context pushed for this test (``db.session`` reads it)."""
+    with demo_city.app.app_context():
+        yield demo_city
+        _db.session.remove()
 
 
 @pytest.fixture(autouse=True)

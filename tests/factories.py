@@ -1,15 +1,27 @@
-"""Builders for test data, through the same code paths the app uses."""
+"""Builders for test data: the one place tests make models, through the app's own code paths.
+
+Cases go through intake (so invitations exist), comments through the survey's
+``record_response``; bulk responses are inserted as the survey stores them.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from sqlalchemy import insert, select, update
 
 from survey.extensions import db
 from survey.intake import register_cases, validate_batch
-from survey.models import Agency, ApiKey, Service
+from survey.models import Agency, Answer, ApiKey, Invitation, Response, Service, User
+from survey.passwords import hash_password
+from survey.questions import active_question_set
+from survey.responses import find_link, record_response
 from survey.tokens import new_api_key
+
+PASSWORD = "correct horse battery staple"  # every factory user's password
 
 
 @dataclass
@@ -92,3 +104,136 @@ def token_from_url(url: str) -> str:
     match = re.search(r"/s/([A-Za-z0-9_-]+)$", url)
     assert match, url
     return match.group(1)
+
+
+@cache
+def _hash(password: str) -> str:
+    return hash_password(password)  # Argon2 is slow on purpose: hash once per test run
+
+
+def user(email: str, role: str, agency_code: str | None = None, password: str = PASSWORD) -> User:
+    """A member of staff who can sign in through the real form with ``password``."""
+    agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code)) if agency_code else None
+    item = User(email=email, name=email.split("@")[0], password_hash=_hash(password), role=role, agency_id=agency_id)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+_comments = iter(range(1, 1_000_000))
+
+
+def comment(
+    agency_code: str,
+    text: str,
+    overall: int | None = 2,
+    case_ref: str | None = None,
+    submitted: datetime | None = None,
+    service_code: str = "HT-KHAISINH",
+    drivers: dict[str, int] | None = None,
+) -> Response:
+    """A citizen's response with a comment, stored through the survey's own code path."""
+    ref = case_ref or f"C-{agency_code}-{next(_comments)}"
+    link = find_link(issue_link(ref, agency_code=agency_code, service_code=service_code))
+    answers = {"overall": overall, **(drivers or {})}
+    assert record_response(link.invitation, active_question_set(), answers, text, "vi")
+    response = db.session.scalar(select(Response).where(Response.invitation_id == link.invitation.id))
+    if submitted is not None:
+        response.submitted_at = submitted.astimezone(UTC).replace(tzinfo=None)
+        db.session.commit()
+    return response
+
+
+def _register(refs: list[str], agency_code: str, service_code: str, completed: datetime, late: int = 0) -> list:
+    """Register completed cases in batches the intake accepts; the first ``late`` are past their due date."""
+    batch = []
+    for i, ref in enumerate(refs):
+        body = case_json(ref, agency_code=agency_code, service_code=service_code, completed=completed)
+        if i < late:
+            body["due_at"] = (completed - timedelta(days=1)).isoformat()
+        batch.append(body)
+    issued = []
+    for start in range(0, len(batch), 1000):
+        issued += register_cases(validate_batch(batch[start : start + 1000]))
+    return issued
+
+
+def responses(
+    agency_code: str,
+    satisfied: int,
+    dissatisfied: int,
+    submitted: datetime,
+    *,
+    service_code: str = "HT-KHAISINH",
+    prefix: str = "R",
+    invited_only: int = 0,
+    late: int = 0,
+    invited_when_submitted: bool = False,
+) -> None:
+    """Answered cases for the agency: ``satisfied`` fives and ``dissatisfied`` twos, in bulk.
+
+    ``invited_only`` more cases get an invitation nobody answers, ``late`` cases finish after
+    their due date, and ``invited_when_submitted`` dates every invitation at ``submitted``
+    (so response rates fall in the period).
+    """
+    answered = satisfied + dissatisfied
+    total = answered + invited_only
+    if total == 0:
+        return
+    refs = [f"{prefix}-{agency_code}-{submitted:%Y%m%d}-{i}" for i in range(total)]
+    issued = _register(refs, agency_code, service_code, submitted - timedelta(hours=2), late)
+    stamp = submitted.astimezone(UTC).replace(tzinfo=None)
+    if invited_when_submitted:
+        ids = [item.case.invitation.id for item in issued]
+        db.session.execute(update(Invitation).where(Invitation.id.in_(ids)).values(issued_at=stamp))
+    qset = active_question_set()
+    agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+    rows = [
+        {
+            "invitation_id": item.case.invitation.id,
+            "agency_id": agency_id,
+            "service_id": item.case.service_id,
+            "question_set_id": qset.id,
+            "submitted_at": stamp,
+            "overall": 5 if i < satisfied else 2,
+            "channel": "web",
+            "locale": "vi",
+        }
+        for i, item in enumerate(issued[:answered])
+    ]
+    if rows:
+        db.session.execute(insert(Response), rows)
+    db.session.commit()
+
+
+def responses_with_drivers(
+    agency_code: str,
+    rows: list[tuple[int | None, dict[str, int]]],
+    submitted: datetime,
+    service_code: str = "HT-KHAISINH",
+    prefix: str = "A",
+) -> None:
+    """Many responses at once: each row is (overall, {driver key: value})."""
+    refs = [f"{prefix}-{agency_code}-{service_code}-{submitted:%Y%m%d%H}-{i}" for i in range(len(rows))]
+    issued = _register(refs, agency_code, service_code, submitted - timedelta(hours=2))
+    qset = active_question_set()
+    question_ids = {q.key: q.id for q in qset.questions}
+    agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+    stamp = submitted.astimezone(UTC).replace(tzinfo=None)
+    for item, (overall, drivers) in zip(issued, rows, strict=True):
+        response = Response(
+            invitation_id=item.case.invitation.id,
+            agency_id=agency_id,
+            service_id=item.case.service_id,
+            question_set_id=qset.id,
+            submitted_at=stamp,
+            overall=overall,
+        )
+        db.session.add(response)
+        db.session.flush()
+        if drivers:
+            db.session.execute(
+                insert(Answer),
+                [{"response_id": response.id, "question_id": question_ids[k], "value": v} for k, v in drivers.items()],
+            )
+    db.session.commit()

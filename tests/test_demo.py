@@ -12,10 +12,11 @@ from sqlalchemy import Integer, func, select
 
 from survey import create_app
 from survey.demo import DEMO_LOGINS, WORST_WARD_CODE, database_is_empty, load_demo
-from survey.extensions import db as _db
+from survey.extensions import db
 from survey.models import Agency, Answer, Case, Invitation, Response, Service, User
+from tests.conftest import DEMO_NOW as NOW
+from tests.conftest import DemoCity
 
-NOW = datetime(2026, 5, 20, 5, 0, tzinfo=UTC)  # 12:00 in Ho Chi Minh City
 CITY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DIGIT_RUN = re.compile(r"(?:\d[\s.\-()/]?){8}\d")
 
@@ -28,13 +29,7 @@ def city_month(moment: datetime) -> str:
     return f"{moment.replace(tzinfo=UTC).astimezone(CITY_TZ):%Y-%m}"
 
 
-@pytest.fixture
-def loaded(app, db) -> str:
-    assert database_is_empty()
-    return load_demo(seed=7, months=2, echo=quiet, now=NOW, scale=0.3)
-
-
-def test_city_shape(loaded, db):
+def test_city_shape(demo: DemoCity):
     kinds = Counter(db.session.scalars(select(Agency.kind)))
     assert kinds["district"] == 22
     assert 280 <= kinds["ward"] <= 320
@@ -48,10 +43,10 @@ def test_city_shape(loaded, db):
     assert names["SO-TP"].name_vi == "Sở Tư pháp" and names["SO-TP"].name_en == "Department of Justice"
     assert names["Q1-BENNGHE"].name_vi == "Phường Bến Nghé" and names["Q1-BENNGHE"].parent.code == "Q1"
     assert not database_is_empty()
-    assert "22 districts" in loaded
+    assert "22 districts" in demo.summary
 
 
-def test_every_month_has_cases_and_responses(loaded, db):
+def test_every_month_has_cases_and_responses(demo: DemoCity):
     cases = db.session.scalar(select(func.count()).select_from(Case))
     assert cases == db.session.scalar(select(func.count()).select_from(Invitation))
     months = Counter(city_month(m) for m in db.session.scalars(select(Response.submitted_at)))
@@ -70,7 +65,7 @@ def test_every_month_has_cases_and_responses(loaded, db):
     assert 0.03 < late / cases < 0.3
 
 
-def test_answers_are_plausible(loaded, db):
+def test_answers_are_plausible(demo: DemoCity):
     overall = Counter(db.session.scalars(select(Response.overall)))
     answered = sum(n for value, n in overall.items() if value is not None)
     assert set(overall) <= {None, 1, 2, 3, 4, 5}
@@ -83,14 +78,14 @@ def test_answers_are_plausible(loaded, db):
     assert db.session.scalar(orphan) == 0
 
 
-def test_comments_are_scrubbed(loaded, db):
+def test_comments_are_scrubbed(demo: DemoCity):
     comments = db.session.scalars(select(Response.comment).where(Response.comment.is_not(None))).all()
     assert comments
     assert not [c for c in comments if "@" in c or DIGIT_RUN.search(c)]
     assert any("[***]" in c for c in comments)
 
 
-def test_worst_ward_is_flagged_material_and_has_a_manager(loaded, db):
+def test_worst_ward_is_flagged_material_and_has_a_manager(demo: DemoCity):
     rows = db.session.execute(
         select(Agency.code, func.count(Response.overall), func.sum((Response.overall >= 4).cast(Integer)))
         .join(Response, Response.agency_id == Agency.id)
@@ -103,16 +98,16 @@ def test_worst_ward_is_flagged_material_and_has_a_manager(loaded, db):
     for email, role, agency_code in DEMO_LOGINS:
         assert users[email].role == role
         assert (users[email].agency.code if users[email].agency else None) == agency_code
-        assert email in loaded
+        assert email in demo.summary
 
 
-def test_refuses_to_load_twice(loaded, db):
+def test_refuses_to_load_twice(demo: DemoCity):
     with pytest.raises(RuntimeError):
         load_demo(seed=7, months=0, echo=quiet, now=NOW, scale=0.1)
 
 
-def test_cli_if_empty_skips_a_loaded_city(loaded, runner):
-    result = runner.invoke(args=["demo", "load", "--if-empty"])
+def test_cli_if_empty_skips_a_loaded_city(demo: DemoCity):
+    result = demo.app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0
     assert "already loaded" in result.output
 
@@ -120,18 +115,18 @@ def test_cli_if_empty_skips_a_loaded_city(loaded, runner):
 def _fingerprint(path, seed: int) -> tuple:
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
-        _db.create_all()
+        db.create_all()
         load_demo(seed=seed, months=1, echo=quiet, now=NOW, scale=0.15)
         counts = tuple(
-            _db.session.scalar(select(func.count()).select_from(model))
+            db.session.scalar(select(func.count()).select_from(model))
             for model in (Agency, Service, Case, Invitation, Response, Answer)
         )
-        overall = _db.session.scalar(select(func.sum(Response.overall)))
-        answers = _db.session.scalar(select(func.sum(Answer.value)))
-        refs = tuple(_db.session.scalars(select(Case.case_ref).order_by(Case.id).limit(50)))
-        comments = tuple(_db.session.scalars(select(Response.comment).order_by(Response.id)))
-        _db.session.remove()
-        _db.engine.dispose()
+        overall = db.session.scalar(select(func.sum(Response.overall)))
+        answers = db.session.scalar(select(func.sum(Answer.value)))
+        refs = tuple(db.session.scalars(select(Case.case_ref).order_by(Case.id).limit(50)))
+        comments = tuple(db.session.scalars(select(Response.comment).order_by(Response.id)))
+        db.session.remove()
+        db.engine.dispose()
     return counts, overall, answers, refs, comments
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from survey import create_app
 from tests import factories
-from tests.citizen.helpers import answers
+from tests.actions import answers
 from tests.conftest import IsolatedClient
 
 

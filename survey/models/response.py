@@ -26,10 +26,6 @@ from survey.models.base import utcnow
 # except the number of visits, where one visit is the positive answer.
 SATISFIED_FROM = 4
 
-# Question kinds: a five-level satisfaction scale (5 = very satisfied), the number of
-# visits needed (1, 2, 3 = "three or more"), and free text.
-QUESTION_KINDS = ("likert5", "visits", "text")
-
 
 class QuestionSet(db.Model):
     __tablename__ = "question_set"
@@ -49,6 +45,7 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"), index=True)
     key: Mapped[str] = mapped_column(String(32))
+    # "likert5" (5 = very satisfied), "visits" (1, 2, 3 = "three or more") or "text"
     kind: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
     text_vi: Mapped[str] = mapped_column(String(300))

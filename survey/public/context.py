@@ -56,7 +56,7 @@ def context_for_agency(code: str) -> dict[str, Any] | None:
         "parent": parent,
         "peers": peers,
         "children": children,
-        # Hooks: what the agency's managers publish (plans, replies); rendered only when present.
+        # What the agency's managers publish next to the figures (rendered only when present).
         "action_plans": queries.action_plans_for([record.id]).get(record.id, []) if record else [],
         "public_replies": queries.public_replies(record.id) if record else [],
     }

@@ -90,10 +90,6 @@ def superseded_by(snapshot_ids: Iterable[int]) -> dict[int, int]:
     return {old: new for old, new in rows}
 
 
-def peer_group_exists(peer_group: str) -> bool:
-    return bool(db.session.scalar(select(exists().where(Snapshot.peer_group == peer_group))))
-
-
 def latest_period(peer_group: str) -> str | None:
     """The newest published period of a peer group, months before quarters."""
     return db.session.scalar(
@@ -213,7 +209,7 @@ def recent_snapshots(limit: int) -> list[Snapshot]:
     )
 
 
-# Hooks for what managers publish next to the figures (DESIGN.md: action plans, public replies).
+# What managers publish next to the figures (DESIGN.md: action plans, public replies).
 
 
 def action_plans_for(agency_ids: Iterable[int]) -> dict[int, list[ActionPlan]]:

@@ -53,7 +53,7 @@ def home() -> Response:
     snapshots = queries.current_publications()
     entries = queries.entries_of(s.id for s in snapshots)
     view = overview.home_view(snapshots, entries, overview.satisfaction_target())
-    # Hook for managers' action plans: the template renders them only when given.
+    # Plans filed by the agencies flagged well below their peers, shown under the table.
     plans = queries.action_plans_for(f.entry.agency_id for f in view.well_below if f.entry.agency_id)
     return by_content(render_template("public/home.html", view=view, action_plans=plans))
 
@@ -228,10 +228,6 @@ def data_index_json() -> Response:
     }
     body = json.dumps(document, ensure_ascii=False, allow_nan=False)
     return _open(by_content(Response(body, mimetype="application/json")))
-
-
-def _absolute_url(endpoint: str, **values: Any) -> str:
-    return url_for(endpoint, _external=True, **values)
 
 
 @bp.get("/feed.atom")

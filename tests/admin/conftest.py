@@ -1,17 +1,18 @@
-"""Admin test fixtures: the small city, a signed-in administrator and their client."""
+"""Admin test fixtures: the small city, an administrator, and their client signed in through the form."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.admin.helpers import make_user, sign_in
+from tests import factories
+from tests.actions import signed_in
 
 
 @pytest.fixture
 def admin(city):
-    return make_user("admin", email="admin@example.gov.vn")
+    return factories.user("admin@example.gov.vn", "admin")
 
 
 @pytest.fixture
 def admin_client(app, admin):
-    return sign_in(app.test_client(), admin)
+    return signed_in(app.test_client(), admin.email)

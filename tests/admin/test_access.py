@@ -16,7 +16,8 @@ from survey.extensions import db
 from survey.models import Agency, ApiKey, OutboxMessage, Service, User
 from survey.questions import active_question_set
 from tests import factories
-from tests.admin.helpers import audit_count, csrf_token, make_user, sign_in
+from tests.actions import csrf_from, signed_in
+from tests.admin.helpers import audit_count
 from tests.conftest import IsolatedClient
 
 ROUTES = [
@@ -80,8 +81,8 @@ def world(postgres_url, tmp_path_factory) -> Iterator[dict]:
         db.drop_all()
         db.create_all()
         factories.small_city()
-        admin = make_user("admin", email="admin@example.gov.vn")
-        users = {role: _user_for(role) for role in ROLES[1:]}
+        admin = factories.user("admin@example.gov.vn", "admin")
+        sessions = {role: _session_for(app, role) for role in ["admin", *ROLES[1:]]}
         factories.api_key(("Q1",))
         qset = active_question_set()
         db.session.commit()
@@ -92,26 +93,36 @@ def world(postgres_url, tmp_path_factory) -> Iterator[dict]:
             "key": db.session.scalar(select(ApiKey.id)),
             "qset": qset.id,
         }
-        yield {"app": app, "targets": targets, "users": users, "admin": admin}
+        yield {"app": app, "targets": targets, "sessions": sessions}
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
 
 
-def _user_for(role: str) -> User:
+def _session_for(app, role: str) -> str:
+    """The session cookie a member of staff gets from the sign-in form (a deactivated admin: before deactivation)."""
+    if role == "admin":
+        email = "admin@example.gov.vn"
+    elif role == "inactive admin":
+        email = factories.user("gone@example.gov.vn", "admin").email
+    else:
+        base, _, scope = role.partition(" of ")
+        agency = {"another agency": "Q3", "the whole city": "SO-TP"}.get(scope, "Q1")
+        email = factories.user(f"{role.replace(' ', '-')}@example.gov.vn", base, agency).email
+    cookie = signed_in(app.test_client(), email).get_cookie("session").value
     if role == "inactive admin":
-        user = make_user("admin", email="gone@example.gov.vn")
+        user = db.session.scalar(select(User).where(User.email == email))
         user.active = False
         db.session.commit()
-        return user
-    base, _, scope = role.partition(" of ")
-    agency = {"another agency": "Q3", "the whole city": "SO-TP"}.get(scope, "Q1")
-    return make_user(base, agency, email=f"{role.replace(' ', '-')}@example.gov.vn")
+    return cookie
 
 
 def client_for(world: dict, role: str):
+    """A fresh client carrying the role's signed-in session (as a browser restoring its cookie)."""
     client = world["app"].test_client()
-    return client if role == "anonymous" else sign_in(client, world["users"][role])
+    if role != "anonymous":
+        client.set_cookie("session", world["sessions"][role])
+    return client
 
 
 def unchanged(world: dict) -> bool:
@@ -127,7 +138,8 @@ def unchanged(world: dict) -> bool:
 def send(client, method: str, path: str, with_csrf: bool = True):
     if method == "GET":
         return client.get(path)
-    data = {"csrf_token": csrf_token(client)} if with_csrf else {}
+    # The sign-out form of /manage/ carries the session's token; signed-out visitors land on sign-in.
+    data = {"csrf_token": csrf_from(client.get("/manage/", follow_redirects=True).text)} if with_csrf else {}
     return client.post(path, data=data)
 
 
@@ -157,14 +169,14 @@ def test_only_admins_get_in(world, role, method, path):
 
 @pytest.mark.parametrize(("method", "path"), POSTS)
 def test_posts_without_a_csrf_token_are_refused(world, method, path):
-    client = sign_in(world["app"].test_client(), world["admin"])
+    client = client_for(world, "admin")
     response = send(client, method, path.format(**world["targets"]), with_csrf=False)
     assert response.status_code == 400
     assert unchanged(world)
 
 
 def test_a_forged_csrf_token_is_refused(world):
-    client = sign_in(world["app"].test_client(), world["admin"])
+    client = client_for(world, "admin")
     path = f"/admin/agencies/{world['targets']['agency']}/deactivate"
     assert client.post(path, data={"csrf_token": "forged"}).status_code == 400
     assert unchanged(world)

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import Agency, AuditLog
-from tests.admin.helpers import audit_count, post, text_of
+from tests.actions import post_form, text_of
+from tests.admin.helpers import audit_count
 
 
 def agency(db, code: str) -> Agency:
@@ -40,7 +41,7 @@ def test_tree_nests_wards_under_their_district(admin_client):
 
 def test_create_agency_under_a_parent_is_audited(admin_client, db):
     parent = agency(db, "Q1")
-    response = post(admin_client, "/admin/agencies/new", form_data(parent_id=str(parent.id)))
+    response = post_form(admin_client, "/admin/agencies/new", form_data(parent_id=str(parent.id)))
     assert response.status_code == 303
     created = agency(db, "Q1-NEW")
     assert created.parent_id == parent.id and created.active and created.name_en == "New Ward"
@@ -53,7 +54,7 @@ def test_edit_records_only_what_changed(admin_client, db):
     ward = agency(db, "Q1-BN")
     q3 = agency(db, "Q3")
     data = form_data(code="IGNORED", name_vi="Phường Bến Nghé", name_en=ward.name_en, parent_id=str(q3.id))
-    response = post(admin_client, f"/admin/agencies/{ward.id}/edit", data)
+    response = post_form(admin_client, f"/admin/agencies/{ward.id}/edit", data)
     assert response.status_code == 303
     db.session.refresh(ward)
     assert ward.code == "Q1-BN"  # codes never change
@@ -68,13 +69,13 @@ def test_saving_without_changes_logs_nothing(admin_client, db):
     data = form_data(
         name_vi=ward.name_vi, name_en=ward.name_en, parent_id=str(ward.parent_id), peer_group=ward.peer_group
     )
-    assert post(admin_client, f"/admin/agencies/{ward.id}/edit", data).status_code == 303
+    assert post_form(admin_client, f"/admin/agencies/{ward.id}/edit", data).status_code == 303
     assert audit_count() == 0
 
 
 def test_deactivate_keeps_the_agency(admin_client, db):
     ward = agency(db, "Q1-BN")
-    response = post(admin_client, f"/admin/agencies/{ward.id}/deactivate")
+    response = post_form(admin_client, f"/admin/agencies/{ward.id}/deactivate")
     assert response.status_code == 303
     db.session.refresh(ward)
     assert ward.active is False
@@ -110,7 +111,7 @@ BAD_CREATES = [
 @pytest.mark.parametrize(("field", "value", "message"), BAD_CREATES)
 def test_bad_input_is_explained_and_stores_nothing(admin_client, db, field, value, message):
     before = db.session.scalar(select(func.count()).select_from(Agency))
-    response = post(admin_client, "/admin/agencies/new?lang=en", form_data(**{field: value}))
+    response = post_form(admin_client, "/admin/agencies/new?lang=en", form_data(**{field: value}))
     assert response.status_code == 422
     page = text_of(response)
     assert message in page and "Please correct the marked fields" in page
@@ -123,7 +124,7 @@ def test_an_agency_cannot_become_its_own_ancestor(admin_client, db, descendant):
     district = agency(db, "Q1")
     target = agency(db, descendant)
     data = form_data(name_vi=district.name_vi, kind="district", parent_id=str(target.id), peer_group="district")
-    response = post(admin_client, f"/admin/agencies/{district.id}/edit?lang=en", data)
+    response = post_form(admin_client, f"/admin/agencies/{district.id}/edit?lang=en", data)
     assert response.status_code == 422
     assert "Choose one of the listed options" in text_of(response)
     db.session.refresh(district)

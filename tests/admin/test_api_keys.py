@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from survey.models import Agency, ApiKey, AuditLog
 from survey.tokens import sha256_hex
-from tests.admin.helpers import audit_count, post, text_of
+from tests.actions import post_form, text_of
+from tests.admin.helpers import audit_count
 from tests.factories import case_json
 
 KEY_RE = re.compile(r'id="plain-key"[^>]*value="(sk_[A-Za-z0-9_-]+)"|value="(sk_[A-Za-z0-9_-]+)"[^>]*id="plain-key"')
@@ -22,7 +23,7 @@ def agency_id(db, code: str) -> int:
 def create(admin_client, db, **overrides) -> str:
     data = {"name": "Một cửa Quận 1", "agencies": [str(agency_id(db, "Q1"))], "include_subagencies": "y"}
     data.update(overrides)
-    response = post(admin_client, "/admin/api-keys/new", data)
+    response = post_form(admin_client, "/admin/api-keys/new", data)
     assert response.status_code == 201, response.status_code
     html = response.get_data(as_text=True)
     match = KEY_RE.search(html)
@@ -67,13 +68,13 @@ def test_all_agencies_key_has_no_restriction(admin_client, client, db):
 def test_revoked_key_is_refused_by_the_api(admin_client, client, db):
     plain = create(admin_client, db)
     key = db.session.scalar(select(ApiKey))
-    assert post(admin_client, f"/admin/api-keys/{key.id}/revoke").status_code == 303
+    assert post_form(admin_client, f"/admin/api-keys/{key.id}/revoke").status_code == 303
     db.session.refresh(key)
     assert key.revoked_at is not None
     assert intake(client, plain, "Q1", "A-4").status_code == 401
     listing = text_of(admin_client.get("/admin/api-keys?lang=en"))
     assert key.prefix in listing and f"Revoke {key.prefix}" not in listing
-    assert post(admin_client, f"/admin/api-keys/{key.id}/revoke").status_code == 303  # twice is harmless
+    assert post_form(admin_client, f"/admin/api-keys/{key.id}/revoke").status_code == 303  # twice is harmless
     assert db.session.scalar(select(func.count()).where(AuditLog.action == "apikey.revoke")) == 1
 
 
@@ -90,7 +91,7 @@ def test_revoked_key_is_refused_by_the_api(admin_client, client, db):
 )
 def test_bad_key_requests_create_nothing(admin_client, db, overrides, message):
     data = {"name": "System", "agencies": [str(agency_id(db, "Q1"))]} | overrides
-    response = post(admin_client, "/admin/api-keys/new?lang=en", data)
+    response = post_form(admin_client, "/admin/api-keys/new?lang=en", data)
     assert response.status_code == 422
     assert message in text_of(response)
     assert db.session.scalar(select(ApiKey.id)) is None and audit_count() == 0

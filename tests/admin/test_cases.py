@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from survey.intake import CASE_FIELDS
 from survey.models import AuditLog, Case, Invitation, Response
 from survey.questions import active_question_set
-from tests.admin.helpers import audit_count, text_of, upload_file
+from tests.actions import text_of, upload_file
+from tests.admin.helpers import audit_count
 from tests.factories import case_json
 
 SHEET_LINK_RE = re.compile(r'href="(/admin/cases/invitations/sheet\?batch=[^"]+)"')

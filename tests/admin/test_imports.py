@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import Agency, AuditLog, OutboxMessage, Service, User
-from tests.admin.helpers import audit_count, post, text_of, upload_file
+from tests.actions import post_form, text_of, upload_file
+from tests.admin.helpers import audit_count
 
 PAYLOAD_RE = re.compile(r'<input[^>]*name="payload"[^>]*value="([^"]+)"')
 
@@ -27,7 +28,7 @@ def payload_of(response) -> str:
 
 
 def confirm(client, kind: str, payload: str):
-    return post(client, f"/admin/import/{kind}/confirm?lang=en", {"payload": payload})
+    return post_form(client, f"/admin/import/{kind}/confirm?lang=en", {"payload": payload})
 
 
 def count(db, model) -> int:
@@ -161,7 +162,7 @@ def test_bad_files_are_explained_and_store_nothing(admin_client, db, content, me
 
 
 def test_no_file_chosen(admin_client, db):
-    response = post(admin_client, "/admin/import/agencies?lang=en", {})
+    response = post_form(admin_client, "/admin/import/agencies?lang=en", {})
     assert response.status_code == 422 and "Choose a CSV file" in text_of(response)
 
 

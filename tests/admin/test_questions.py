@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from survey.models import AuditLog, QuestionSet, Response
 from survey.questions import active_question_set
-from tests.admin.helpers import audit_count, post, text_of
-from tests.publication.helpers import SEPT, add_responses
+from tests import factories
+from tests.actions import post_form, text_of
+from tests.admin.helpers import audit_count
+from tests.publication.helpers import SEPT
 
 
 def texts(qset: QuestionSet, **changes: str) -> dict:
@@ -25,10 +27,10 @@ def test_edit_form_starts_from_the_active_texts(admin_client, db):
 
 
 def test_new_version_is_activated_and_old_responses_keep_theirs(admin_client, db):
-    add_responses("Q1-BN", 3, 1, SEPT)
+    factories.responses("Q1-BN", 3, 1, SEPT)
     first = active_question_set()
     data = texts(first, ease_en="Was the procedure simple?", ease_vi="Thủ tục có đơn giản không?")
-    assert post(admin_client, "/admin/questions/new", data).status_code == 303
+    assert post_form(admin_client, "/admin/questions/new", data).status_code == 303
     db.session.expire_all()
     current = active_question_set()
     assert current.version == 2 and not db.session.get(QuestionSet, first.id).active
@@ -45,7 +47,7 @@ def test_new_version_is_activated_and_old_responses_keep_theirs(admin_client, db
 
 def test_unchanged_texts_make_no_version(admin_client, db):
     first = active_question_set()
-    response = post(admin_client, "/admin/questions/new?lang=en", texts(first))
+    response = post_form(admin_client, "/admin/questions/new?lang=en", texts(first))
     assert response.status_code == 200 and "No text was changed" in text_of(response)
     assert db.session.scalar(select(QuestionSet.version).order_by(QuestionSet.version.desc())) == 1
 
@@ -53,7 +55,7 @@ def test_unchanged_texts_make_no_version(admin_client, db):
 def test_bad_texts_are_refused(admin_client, db):
     first = active_question_set()
     data = texts(first, overall_vi="", courtesy_en="<b>bold</b>")
-    response = post(admin_client, "/admin/questions/new?lang=en", data)
+    response = post_form(admin_client, "/admin/questions/new?lang=en", data)
     assert response.status_code == 422
     page = text_of(response)
     assert "overall, in Vietnamese: This field is required." in page
@@ -65,6 +67,6 @@ def test_a_tampered_question_count_makes_no_version(admin_client, db):
     first = active_question_set()
     data = texts(first, overall_en="Changed")
     data = {key: value for key, value in data.items() if not key.startswith("questions-7-")}
-    response = post(admin_client, "/admin/questions/new", data)
+    response = post_form(admin_client, "/admin/questions/new", data)
     assert response.status_code == 303
     assert active_question_set().version == 1 and audit_count() == 0

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import AuditLog, Service
-from tests.admin.helpers import audit_count, post, text_of
+from tests.actions import post_form, text_of
+from tests.admin.helpers import audit_count
 
 
 def form_data(**overrides) -> dict:
@@ -28,7 +29,7 @@ def test_list_shows_services_with_committed_days(admin_client):
 
 
 def test_create_service_is_audited(admin_client, db):
-    assert post(admin_client, "/admin/services/new", form_data()).status_code == 303
+    assert post_form(admin_client, "/admin/services/new", form_data()).status_code == 303
     service = db.session.scalar(select(Service).where(Service.code == "CT-DKTT"))
     assert service.committed_days == 7 and service.category == "residence"
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "service.create"))
@@ -38,7 +39,7 @@ def test_create_service_is_audited(admin_client, db):
 def test_edit_changes_days_but_not_code(admin_client, db):
     service = db.session.scalar(select(Service).where(Service.code == "DD-GCN"))
     data = form_data(code="OTHER", name_vi=service.name_vi, name_en=service.name_en, category="land", active="")
-    assert post(admin_client, f"/admin/services/{service.id}/edit", data).status_code == 303
+    assert post_form(admin_client, f"/admin/services/{service.id}/edit", data).status_code == 303
     db.session.refresh(service)
     assert service.code == "DD-GCN" and service.committed_days == 7 and service.active is False
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "service.update"))
@@ -69,7 +70,7 @@ def test_edit_form_shows_current_values(admin_client, db):
 )
 def test_bad_input_is_explained_and_stores_nothing(admin_client, db, field, value, message):
     before = db.session.scalar(select(func.count()).select_from(Service))
-    response = post(admin_client, "/admin/services/new?lang=en", form_data(**{field: value}))
+    response = post_form(admin_client, "/admin/services/new?lang=en", form_data(**{field: value}))
     assert response.status_code == 422
     assert message in text_of(response)
     assert db.session.scalar(select(func.count()).select_from(Service)) == before

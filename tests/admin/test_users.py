@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from survey.auth.reset import find_reset
 from survey.models import Agency, AuditLog, OutboxMessage, User
-from tests.admin.helpers import audit_count, make_user, post, sign_in, text_of
+from tests import factories
+from tests.actions import post_form, signed_in, text_of
+from tests.admin.helpers import audit_count
 
 LINK_RE = re.compile(r"/auth/reset/([A-Za-z0-9_-]{43})")
 
@@ -32,7 +34,7 @@ def link_token(message: OutboxMessage) -> str:
 
 
 def test_create_manager_mails_a_one_time_link(admin_client, db):
-    response = post(admin_client, "/admin/users/new", new_user_data(db))
+    response = post_form(admin_client, "/admin/users/new", new_user_data(db))
     assert response.status_code == 303
     user = db.session.scalar(select(User).where(User.email == "lan.nguyen@q1.example.gov.vn"))
     assert user.role == "manager" and user.agency.code == "Q1" and user.active
@@ -51,7 +53,7 @@ def test_create_manager_mails_a_one_time_link(admin_client, db):
 
 
 def test_password_hashes_are_never_shown(admin_client, admin, db):
-    post(admin_client, "/admin/users/new", new_user_data(db))
+    post_form(admin_client, "/admin/users/new", new_user_data(db))
     for user in db.session.scalars(select(User)):
         for path in ("/admin/users", f"/admin/users/{user.id}/edit"):
             html = admin_client.get(path).get_data(as_text=True)
@@ -74,7 +76,7 @@ def test_password_hashes_are_never_shown(admin_client, admin, db):
 )
 def test_bad_new_user_is_refused(admin_client, db, overrides, message):
     before = db.session.scalar(select(func.count()).select_from(User))
-    response = post(admin_client, "/admin/users/new?lang=en", new_user_data(db, **overrides))
+    response = post_form(admin_client, "/admin/users/new?lang=en", new_user_data(db, **overrides))
     assert response.status_code == 422
     assert message in text_of(response)
     assert db.session.scalar(select(func.count()).select_from(User)) == before
@@ -82,15 +84,15 @@ def test_bad_new_user_is_refused(admin_client, db, overrides, message):
 
 
 def test_admin_needs_no_agency(admin_client, db):
-    response = post(admin_client, "/admin/users/new", new_user_data(db, role="admin", agency_id="0"))
+    response = post_form(admin_client, "/admin/users/new", new_user_data(db, role="admin", agency_id="0"))
     assert response.status_code == 303
     assert db.session.scalar(select(User).where(User.email.like("lan%"))).agency_id is None
 
 
 def test_edit_role_agency_and_active_is_audited(admin_client, db):
-    user = make_user("viewer", "Q1", email="viewer@example.gov.vn")
+    user = factories.user("viewer@example.gov.vn", "viewer", "Q1")
     data = {"name": user.name, "role": "manager", "agency_id": str(agency_id(db, "Q3")), "active": ""}
-    assert post(admin_client, f"/admin/users/{user.id}/edit", data).status_code == 303
+    assert post_form(admin_client, f"/admin/users/{user.id}/edit", data).status_code == 303
     db.session.refresh(user)
     assert user.role == "manager" and user.agency.code == "Q3" and user.active is False
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.update"))
@@ -99,9 +101,9 @@ def test_edit_role_agency_and_active_is_audited(admin_client, db):
 
 
 def test_the_email_cannot_be_changed_by_editing(admin_client, db):
-    user = make_user("viewer", "Q1", email="viewer@example.gov.vn")
+    user = factories.user("viewer@example.gov.vn", "viewer", "Q1")
     data = {"email": "other@example.gov.vn", "name": "", "role": "viewer", "agency_id": str(user.agency_id)}
-    post(admin_client, f"/admin/users/{user.id}/edit", data | {"active": "y"})
+    post_form(admin_client, f"/admin/users/{user.id}/edit", data | {"active": "y"})
     db.session.refresh(user)
     assert user.email == "viewer@example.gov.vn"
 
@@ -111,7 +113,7 @@ def test_the_last_active_admin_cannot_be_removed(admin_client, admin, db, change
     data = {"name": admin.name, "role": "admin", "agency_id": "0", "active": "y"} | change
     if change.get("role") == "viewer":
         data["agency_id"] = str(agency_id(db, "Q1"))
-    response = post(admin_client, f"/admin/users/{admin.id}/edit?lang=en", data)
+    response = post_form(admin_client, f"/admin/users/{admin.id}/edit?lang=en", data)
     assert response.status_code == 422
     assert "last active administrator" in text_of(response)
     db.session.refresh(admin)
@@ -119,18 +121,18 @@ def test_the_last_active_admin_cannot_be_removed(admin_client, admin, db, change
 
 
 def test_an_admin_can_step_down_when_another_remains(admin_client, admin, db):
-    make_user("admin", email="second@example.gov.vn")
+    factories.user("second@example.gov.vn", "admin")
     data = {"name": admin.name, "role": "viewer", "agency_id": str(agency_id(db, "SO-TP")), "active": "y"}
-    assert post(admin_client, f"/admin/users/{admin.id}/edit", data).status_code == 303
+    assert post_form(admin_client, f"/admin/users/{admin.id}/edit", data).status_code == 303
     assert admin_client.get("/admin/").status_code == 403  # the change applies at once
 
 
 def test_reset_signs_the_user_out_and_voids_the_old_password(app, admin_client, db):
-    user = make_user("manager", "Q1", email="manager@example.gov.vn")
-    their_client = sign_in(app.test_client(), user)
+    user = factories.user("manager@example.gov.vn", "manager", "Q1")
+    their_client = signed_in(app.test_client(), user.email)
     assert their_client.get("/admin/").status_code == 403  # signed in (refused as a manager, not redirected)
     old_hash = user.password_hash
-    assert post(admin_client, f"/admin/users/{user.id}/reset-password").status_code == 303
+    assert post_form(admin_client, f"/admin/users/{user.id}/reset-password").status_code == 303
     db.session.refresh(user)
     assert user.password_hash != old_hash and user.session_version == 1
     assert their_client.get("/admin/").status_code == 302  # their session no longer matches

@@ -14,7 +14,7 @@ from flask import Flask
 from survey import create_app
 from survey.extensions import db
 from tests import factories
-from tests.manage.helpers import csrf_token, make_user
+from tests.actions import csrf_token
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def limited_app(database_url: str) -> Iterator[Flask]:
         db.drop_all()
         db.create_all()
         factories.small_city()
-        make_user("manager@q1.example", "manager", "Q1")
+        factories.user("manager@q1.example", "manager", "Q1")
         yield app
         db.session.remove()
         db.drop_all()

@@ -12,7 +12,8 @@ from survey.auth.reset import complete_reset, request_reset
 from survey.models import AuditLog, OutboxMessage, PasswordReset
 from survey.models.base import utcnow
 from survey.tokens import sha256_hex
-from tests.manage.helpers import csrf_token, make_user, sign_in
+from tests import factories
+from tests.actions import csrf_token, sign_in
 
 NEW_PASSWORD = "a brand new passphrase"
 LINK_RE = re.compile(r"http://localhost/auth/reset/([A-Za-z0-9_-]{43})")
@@ -20,7 +21,7 @@ LINK_RE = re.compile(r"http://localhost/auth/reset/([A-Za-z0-9_-]{43})")
 
 @pytest.fixture
 def manager(city):
-    return make_user("manager@q1.example", "manager", "Q1")
+    return factories.user("manager@q1.example", "manager", "Q1")
 
 
 def ask_for_reset(client, email: str):

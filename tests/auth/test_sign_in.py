@@ -13,14 +13,16 @@ from sqlalchemy import select
 from survey.models import AuditLog, User
 from survey.models.base import utcnow
 from survey.passwords import needs_rehash
-from tests.manage.helpers import PASSWORD, csrf_token, make_user, sign_in
+from tests import factories
+from tests.actions import csrf_token, sign_in
+from tests.factories import PASSWORD
 
 FAILURE = "The e-mail address or password is not right"
 
 
 @pytest.fixture
 def manager(city):
-    return make_user("manager@q1.example", "manager", "Q1")
+    return factories.user("manager@q1.example", "manager", "Q1")
 
 
 def page_text(response) -> str:
@@ -195,7 +197,7 @@ def test_session_cookie_is_secure_when_configured(database_url, city):
 
     secure_app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "SESSION_COOKIE_SECURE": True})
     with secure_app.app_context():
-        make_user("secure@q1.example", "manager", "Q1")
+        factories.user("secure@q1.example", "manager", "Q1")
         client = secure_app.test_client()
         result = sign_in(client, "secure@q1.example")
         assert "Secure" in result.headers["Set-Cookie"]

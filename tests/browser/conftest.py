@@ -17,6 +17,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from werkzeug.serving import make_server
 
+from tests.factories import PASSWORD
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 # WCAG 2.0/2.1/2.2 A and AA rules, plus axe's best practices.
@@ -134,3 +136,15 @@ def page_change(browser, timeout: float = 15) -> Iterator[None]:
     page = browser.find_element(By.TAG_NAME, "html")
     yield
     wait_for_new_page(browser, page, timeout)
+
+
+def sign_in(browser, live_server: LiveServer, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form, as a member of staff would, and wait for the next page."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{live_server.url}/auth/sign-in?lang=en")
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(password)
+    with page_change(browser):
+        browser.find_element(By.ID, "submit").click()
+    assert "/auth/sign-in" not in browser.current_url, browser.current_url

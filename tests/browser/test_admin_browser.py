@@ -8,8 +8,7 @@ from selenium.webdriver.common.by import By
 from survey.models import Response
 from survey.questions import active_question_set
 from tests import factories
-from tests.admin.helpers import make_user, session_cookie
-from tests.browser.conftest import axe_violations, describe, page_change
+from tests.browser.conftest import axe_violations, describe, page_change, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +34,11 @@ PAGES = [
 
 @pytest.fixture
 def signed_in(browser, live_server, app, city):
-    """Put an admin's session cookie into the browser (no dependency on the sign-in page)."""
-    admin = make_user("admin", email="admin@example.gov.vn")
+    """An administrator signed in through the sign-in form of the live site."""
+    admin = factories.user("admin@example.gov.vn", "admin")
     factories.api_key(("Q1",))
     active_question_set()
-    browser.get(f"{live_server.url}/static/site.css")  # be on the site's origin to set its cookie
-    user_agent = browser.execute_script("return navigator.userAgent")
-    browser.add_cookie({"name": "session", "value": session_cookie(app, admin, user_agent), "path": "/"})
+    sign_in(browser, live_server, admin.email)
     return browser
 
 

@@ -14,8 +14,7 @@ from survey.models import ActionPlan, Agency, Feedback
 from survey.publication import publish
 from tests import factories
 from tests.browser.conftest import axe_violations, describe, page_change
-from tests.manage.helpers import PASSWORD, add_comment, make_user
-from tests.publication.helpers import add_responses
+from tests.browser.conftest import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +24,7 @@ WARDS = {"Q1-BN": (30, 70), "Q1-DK": (90, 10), "Q1-TD": (88, 12), "Q3-P1": (92, 
 @pytest.fixture
 def ward_manager(db):
     factories.small_city()
-    return make_user("manager@q1-bn.example", "manager", "Q1-BN")
+    return factories.user("manager@q1-bn.example", "manager", "Q1-BN")
 
 
 def assert_accessible(browser) -> None:
@@ -46,11 +45,10 @@ def follow(browser, by: str, text: str) -> None:
 
 
 def sign_in(browser, live_server, email: str) -> None:
+    """The sign-in page passes axe; signing in lands on the dashboard."""
     browser.get(f"{live_server.url}/auth/sign-in?lang=en")
     assert_accessible(browser)
-    browser.find_element(By.ID, "email").send_keys(email)
-    browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    submit(browser)
+    staff_sign_in(browser, live_server, email)
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Dashboard")
 
 
@@ -66,7 +64,7 @@ def test_sign_in_failure_and_success(browser, live_server, ward_manager):
 
 
 def test_triage_a_comment(browser, live_server, db, ward_manager):
-    comment = add_comment("Q1-BN", "Phải chờ hai tiếng, không có ghế ngồi", overall=1)
+    comment = factories.comment("Q1-BN", "Phải chờ hai tiếng, không có ghế ngồi", overall=1)
     sign_in(browser, live_server, "manager@q1-bn.example")
     follow(browser, By.LINK_TEXT, "Comments")
     assert_accessible(browser)
@@ -91,7 +89,7 @@ def test_triage_a_comment(browser, live_server, db, ward_manager):
 
 def test_file_an_action_plan_when_flagged(browser, live_server, db, ward_manager):
     for code, (good, bad) in WARDS.items():
-        add_responses(code, good, bad, datetime(2026, 9, 15, 3, tzinfo=UTC))
+        factories.responses(code, good, bad, datetime(2026, 9, 15, 3, tzinfo=UTC))
     publish(
         parse_period("2026-09"),
         actor="test",

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from survey.models import Answer, Invitation, Response
 from survey.models.base import utcnow
 from tests import factories
-from tests.citizen.helpers import answers, csrf_from, submit
+from tests.actions import answers, csrf_from, submit
 
 
 def responses(db) -> int:

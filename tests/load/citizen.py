@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from tests.citizen.helpers import answers
+from tests.actions import answers
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

@@ -4,11 +4,15 @@ Quận 3 (another subtree), a ward manager and an admin."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from survey.models import User
-from tests.manage.helpers import make_user, sign_in
+from survey.manage.plans import file_plan
+from survey.models import Agency, User
+from tests import factories
+from tests.actions import signed_in
 
 
 @dataclass
@@ -23,11 +27,11 @@ class Staff:
 @pytest.fixture
 def staff(city) -> Staff:
     return Staff(
-        manager=make_user("manager@q1.example", "manager", "Q1"),
-        viewer=make_user("viewer@q1.example", "viewer", "Q1"),
-        other=make_user("manager@q3.example", "manager", "Q3"),
-        ward=make_user("manager@q1-bn.example", "manager", "Q1-BN"),
-        admin=make_user("admin@city.example", "admin"),
+        manager=factories.user("manager@q1.example", "manager", "Q1"),
+        viewer=factories.user("viewer@q1.example", "viewer", "Q1"),
+        other=factories.user("manager@q3.example", "manager", "Q3"),
+        ward=factories.user("manager@q1-bn.example", "manager", "Q1-BN"),
+        admin=factories.user("admin@city.example", "admin"),
     )
 
 
@@ -36,10 +40,7 @@ def as_user(client, staff):
     """``as_user("manager")`` signs the client in as that member of staff."""
 
     def act(role: str):
-        user = getattr(staff, role)
-        response = sign_in(client, user.email)
-        assert response.status_code == 303, response.status_code
-        return client
+        return signed_in(client, getattr(staff, role).email)
 
     return act
 
@@ -56,17 +57,9 @@ class World:
 
 @pytest.fixture
 def world(db, staff) -> World:
-    from datetime import date, timedelta
-
-    from sqlalchemy import select
-
-    from survey.manage.plans import file_plan
-    from survey.models import Agency
-    from tests.manage.helpers import add_comment
-
     ids = dict(db.session.execute(select(Agency.code, Agency.id)).all())
-    q1 = add_comment("Q1-BN", "Phải chờ hai tiếng ở quầy tiếp nhận")
-    q3 = add_comment("Q3-P1", "Cán bộ hướng dẫn rất tận tình", overall=5)
+    q1 = factories.comment("Q1-BN", "Phải chờ hai tiếng ở quầy tiếp nhận")
+    q3 = factories.comment("Q3-P1", "Cán bộ hướng dẫn rất tận tình", overall=5)
     due = date.today() + timedelta(days=60)
     plan1 = file_plan(db.session.get(Agency, ids["Q1-BN"]), staff.manager, "Thêm quầy tiếp nhận", "Tổ một cửa", due)
     plan3 = file_plan(db.session.get(Agency, ids["Q3-P1"]), staff.other, "Mở thêm giờ làm việc", "UBND phường", due)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from tests.manage.helpers import csrf_token, sign_in
+from tests.actions import csrf_token, sign_in
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from survey.manage.figures import current_flag, driver_breakdown, live_figures, 
 from survey.models import Agency, Snapshot
 from survey.publication import publish
 from tests import factories
-from tests.manage.helpers import add_answers
-from tests.publication.helpers import add_responses
+from tests.actions import sign_in
 
 AUG = datetime(2026, 8, 14, 3, tzinfo=UTC)
 SEPT = datetime(2026, 9, 15, 3, tzinfo=UTC)
@@ -27,7 +26,7 @@ def agency(db, code: str) -> Agency:
 
 def fill_wards(when: datetime, counts: dict[str, tuple[int, int]] = WARDS, prefix: str = "R") -> None:
     for code, (good, bad) in counts.items():
-        add_responses(code, good, bad, when, prefix=prefix)
+        factories.responses(code, good, bad, when, prefix=prefix)
 
 
 def test_live_figures_match_what_publication_would_say(db, city):
@@ -55,7 +54,7 @@ def test_live_figures_match_what_publication_would_say(db, city):
 
 def test_live_on_time_and_response_rates(db, city):
     now = datetime.now(UTC) - timedelta(minutes=1)
-    add_responses("Q1-BN", 8, 2, now)
+    factories.responses("Q1-BN", 8, 2, now)
     factories.issue_link("NO-ANSWER-1")  # two more invitations this month, not answered
     factories.issue_link("NO-ANSWER-2")
     live = live_figures(agency(db, "Q1-BN"), datetime.now(UTC))
@@ -99,8 +98,9 @@ def test_driver_breakdown_finds_what_moves_the_overall_score(db, city):
     for _ in range(15):  # easy procedure → satisfied; hard → dissatisfied; courtesy always good
         rows.append((5, {"ease": 5, "courtesy": 5, "visits": 1, "timeliness": 4}))
         rows.append((1, {"ease": 1, "courtesy": 4, "visits": 1, "timeliness": 2}))
-    add_answers("Q1-BN", rows, now - timedelta(days=1))
-    add_answers("Q1-DK", [(1, {"ease": 5})] * 5, now - timedelta(days=1))  # another agency: not counted
+    factories.responses_with_drivers("Q1-BN", rows, now - timedelta(days=1))
+    # Another agency: not counted.
+    factories.responses_with_drivers("Q1-DK", [(1, {"ease": 5})] * 5, now - timedelta(days=1))
     drivers = {d.key: d for d in driver_breakdown([agency(db, "Q1-BN").id], now - timedelta(days=90), now)}
     ease = drivers["ease"]
     assert ease.answered == 30 and ease.positive_share == 0.5
@@ -115,16 +115,16 @@ def test_driver_breakdown_finds_what_moves_the_overall_score(db, city):
 
 def test_driver_breakdown_respects_the_time_window(db, city):
     now = datetime.now(UTC)
-    add_answers("Q1-BN", [(5, {"ease": 5})] * 3, now - timedelta(days=200))
+    factories.responses_with_drivers("Q1-BN", [(5, {"ease": 5})] * 3, now - timedelta(days=200))
     [ease] = [d for d in driver_breakdown([agency(db, "Q1-BN").id], now - timedelta(days=90), now) if d.key == "ease"]
     assert ease.answered == 0
 
 
 def test_worst_services_need_ten_answers(db, city):
     now = datetime.now(UTC) - timedelta(hours=1)
-    add_responses("Q1-BN", 9, 3, now, service_code="HT-KHAISINH")  # 75 %
-    add_responses("Q1-BN", 4, 8, now, service_code="DD-GCN", prefix="L")  # 33 %
-    add_responses("Q1-BN", 0, 9, now, service_code="XD-GPXD", prefix="X")  # only 9 answers
+    factories.responses("Q1-BN", 9, 3, now, service_code="HT-KHAISINH")  # 75 %
+    factories.responses("Q1-BN", 4, 8, now, service_code="DD-GCN", prefix="L")  # 33 %
+    factories.responses("Q1-BN", 0, 9, now, service_code="XD-GPXD", prefix="X")  # only 9 answers
     found = worst_services([agency(db, "Q1-BN").id], now - timedelta(days=1), now + timedelta(hours=2))
     assert [(s.code, s.answered, round(s.share, 2)) for s in found] == [
         ("DD-GCN", 12, 0.33),
@@ -144,8 +144,6 @@ def test_flag_comes_from_the_latest_published_snapshot(db, city):
 def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     fill_wards(SEPT)
     publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
-    from tests.manage.helpers import sign_in
-
     sign_in(client, staff.manager.email)
     q1bn = agency(db, "Q1-BN").id
     html = client.get(f"/manage/?agency={q1bn}&lang=en").get_data(as_text=True)

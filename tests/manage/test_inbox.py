@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from survey.manage.inbox import InboxFilter, escape_like, inbox_query
 from survey.models import AuditLog, Service
-from tests.manage.helpers import add_comment, post_form, sign_in
+from tests import factories
+from tests.actions import post_form, sign_in
 
 SEPT = datetime(2026, 9, 10, 3, tzinfo=UTC)
 OCT = datetime(2026, 10, 10, 3, tzinfo=UTC)
@@ -23,12 +24,12 @@ OCT = datetime(2026, 10, 10, 3, tzinfo=UTC)
 def comments(db, staff):
     """Comments across Quận 1's wards, the district itself and Quận 3."""
     return {
-        "queue": add_comment("Q1-BN", "Chờ quá lâu ở bộ phận một cửa", overall=1, submitted=SEPT),
-        "fees": add_comment("Q1-DK", "Phí 100% không rõ ràng", overall=2, submitted=OCT, service_code="DD-GCN"),
-        "thanks": add_comment("Q1-DK", "Cảm ơn cán bộ tận tình", overall=5, submitted=OCT),
-        "district": add_comment("Q1", "Hồ sơ bị trả lại hai lần", overall=None, submitted=OCT),
-        "underscore": add_comment("Q1-TD", "mã hồ_sơ sai", overall=3, submitted=OCT),
-        "elsewhere": add_comment("Q3-P1", "Chờ quá lâu", overall=1, submitted=OCT),
+        "queue": factories.comment("Q1-BN", "Chờ quá lâu ở bộ phận một cửa", overall=1, submitted=SEPT),
+        "fees": factories.comment("Q1-DK", "Phí 100% không rõ ràng", overall=2, submitted=OCT, service_code="DD-GCN"),
+        "thanks": factories.comment("Q1-DK", "Cảm ơn cán bộ tận tình", overall=5, submitted=OCT),
+        "district": factories.comment("Q1", "Hồ sơ bị trả lại hai lần", overall=None, submitted=OCT),
+        "underscore": factories.comment("Q1-TD", "mã hồ_sơ sai", overall=3, submitted=OCT),
+        "elsewhere": factories.comment("Q3-P1", "Chờ quá lâu", overall=1, submitted=OCT),
     }
 
 
@@ -102,7 +103,7 @@ def test_search_is_case_insensitive_for_ascii_and_matches_tags(client, db, staff
 
 
 def test_export_has_no_personal_data_and_neutralises_formulas(client, db, staff):
-    add_comment("Q1-BN", '=HYPERLINK("http://x") gọi 0903 123 456 hoặc a.b@example.com', overall=2)
+    factories.comment("Q1-BN", '=HYPERLINK("http://x") gọi 0903 123 456 hoặc a.b@example.com', overall=2)
     sign_in(client, staff.manager.email)
     [row] = export(client)
     assert list(row) == ["submitted", "agency_code", "service_code", "overall", "status", "tags", "comment", "reply"]
@@ -126,8 +127,8 @@ def test_export_is_streamed_and_audited(app, db, staff, comments):
 
 def test_pagination_keeps_the_filters(client, db, staff):
     for i in range(30):
-        add_comment("Q1-BN", f"Góp ý số {i}", overall=2, case_ref=f"P-{i}")
-    add_comment("Q1-BN", "Rất tốt", overall=5, case_ref="P-good")
+        factories.comment("Q1-BN", f"Góp ý số {i}", overall=2, case_ref=f"P-{i}")
+    factories.comment("Q1-BN", "Rất tốt", overall=5, case_ref="P-good")
     sign_in(client, staff.manager.email)
     first = shown(client, "?rating=2")
     assert rows_of(first) == 25 and "rating=2" in re.search(r'href="([^"]*page=2[^"]*)"', first).group(1)

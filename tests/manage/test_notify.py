@@ -17,8 +17,7 @@ from survey.models import OutboxMessage, Snapshot
 from survey.notify.messages import notify_publication, weekly_digest
 from survey.outbox import MAX_ATTEMPTS, LogSender, SMTPSender, deliver_pending, enqueue, sender_for
 from survey.publication import publish
-from tests.manage.helpers import add_comment
-from tests.publication.helpers import add_responses
+from tests import factories
 
 SEPT = datetime(2026, 9, 15, 3, tzinfo=UTC)
 WARDS = {"Q1-BN": (30, 70), "Q1-DK": (90, 10), "Q1-TD": (88, 12), "Q3-P1": (92, 8), "Q3-P2": (89, 11)}
@@ -31,7 +30,7 @@ def messages(db) -> dict[str, OutboxMessage]:
 @pytest.fixture
 def snapshot(db, staff) -> Snapshot:
     for code, (good, bad) in WARDS.items():
-        add_responses(code, good, bad, SEPT)
+        factories.responses(code, good, bad, SEPT)
     [result] = publish(
         parse_period("2026-09"),
         actor="test",
@@ -45,7 +44,7 @@ def snapshot(db, staff) -> Snapshot:
 
 def test_publishing_notifies_by_itself_once(db, staff):
     for code, (good, bad) in WARDS.items():
-        add_responses(code, good, bad, SEPT)
+        factories.responses(code, good, bad, SEPT)
     [result] = publish(parse_period("2026-09"), actor="test", now=datetime(2026, 10, 2, tzinfo=UTC), groups=["ward"])
     queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert result.created and queued == 4
@@ -81,9 +80,9 @@ def test_inactive_staff_are_not_notified(db, staff, snapshot):
 def test_weekly_digest_counts_new_and_waiting_comments(app, db, staff):
     app.config["BABEL_DEFAULT_LOCALE"] = "en"  # e-mails use the default language; read them in English
     now = datetime.now(UTC)
-    add_comment("Q1-BN", "Mới tuần này", submitted=now - timedelta(days=2))
-    add_comment("Q1-DK", "Cũ nhưng chưa xem", submitted=now - timedelta(days=20))
-    add_comment("Q3-P1", "Quận 3", submitted=now - timedelta(days=1))
+    factories.comment("Q1-BN", "Mới tuần này", submitted=now - timedelta(days=2))
+    factories.comment("Q1-DK", "Cũ nhưng chưa xem", submitted=now - timedelta(days=20))
+    factories.comment("Q3-P1", "Quận 3", submitted=now - timedelta(days=1))
     assert weekly_digest(now) == 4  # Quận 1's manager, viewer and ward manager; Quận 3's manager
     found = messages(db)
     manager = found[staff.manager.email]
@@ -202,7 +201,7 @@ def test_smtp_sender_when_configured(app):
 
 
 def test_cli_delivers_and_queues_digests(app, db, runner, staff):
-    add_comment("Q1-BN", "Góp ý", submitted=datetime.now(UTC) - timedelta(hours=1))
+    factories.comment("Q1-BN", "Góp ý", submitted=datetime.now(UTC) - timedelta(hours=1))
     result = runner.invoke(args=["outbox", "digest"])
     assert result.exit_code == 0 and "Queued 3" in result.output  # manager, viewer of Quận 1, ward manager
     result = runner.invoke(args=["outbox", "deliver"])

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.models import ActionPlan, AuditLog, Feedback
-from tests.manage.helpers import post_form, sign_in
+from tests.actions import post_form, sign_in
 
 
 def audit_count(db) -> int:

@@ -1,7 +1,6 @@
 """Published snapshots for the public-site tests, built through the app's own code paths.
 
-Cases go through intake (so invitations and on-time figures exist), responses are
-inserted as the survey stores them, and ``publish`` writes the snapshots.
+Cases and responses come from ``tests.factories``; ``publish`` writes the snapshots.
 """
 
 from __future__ import annotations
@@ -10,14 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from ranking.periods import parse_period
 from survey.extensions import db
-from survey.intake import register_cases, validate_batch
-from survey.models import Agency, ImportedCount, Invitation, Response
+from survey.models import Agency, ImportedCount
 from survey.publication import publish
-from survey.questions import active_question_set
 from tests import factories
 
 AUGUST = parse_period("2026-08")
@@ -60,57 +57,6 @@ class SmallSite:
     district_september: int
 
 
-def answer(
-    agency_code: str,
-    satisfied: int,
-    dissatisfied: int,
-    moment: datetime,
-    *,
-    invited_only: int = 0,
-    late: int = 0,
-    service_code: str = "HT-KHAISINH",
-) -> None:
-    """Register cases for the agency, invite every one in the period, and store the answers."""
-    answered = satisfied + dissatisfied
-    total = answered + invited_only
-    completed = moment - timedelta(hours=2)
-    batch = []
-    for i in range(total):
-        body = factories.case_json(
-            f"P-{agency_code}-{moment:%Y%m%d}-{i}",
-            agency_code=agency_code,
-            service_code=service_code,
-            completed=completed,
-        )
-        if i < late:
-            body["due_at"] = (completed - timedelta(days=1)).isoformat()
-        batch.append(body)
-    issued = []
-    for start in range(0, total, 1000):
-        issued += register_cases(validate_batch(batch[start : start + 1000]))
-    stamp = moment.astimezone(UTC).replace(tzinfo=None)
-    invitation_ids = [item.case.invitation.id for item in issued]
-    db.session.execute(update(Invitation).where(Invitation.id.in_(invitation_ids)).values(issued_at=stamp))
-    qset = active_question_set()
-    agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
-    rows = [
-        {
-            "invitation_id": item.case.invitation.id,
-            "agency_id": agency_id,
-            "service_id": item.case.service_id,
-            "question_set_id": qset.id,
-            "submitted_at": stamp,
-            "overall": 5 if i < satisfied else 2,
-            "channel": "web",
-            "locale": "vi",
-        }
-        for i, item in enumerate(issued[:answered])
-    ]
-    if rows:
-        db.session.execute(insert(Response), rows)
-    db.session.commit()
-
-
 def add_extra_wards() -> None:
     for parent_code, codes in EXTRA_WARDS.items():
         parent = db.session.scalar(select(Agency).where(Agency.code == parent_code))
@@ -125,6 +71,13 @@ def fill_month(counts: dict[str, tuple[int, int]], moment: datetime) -> None:
     # Districts are their own peer group (two agencies: Jeffreys' prior).
     answer("Q1", 40, 10, moment)
     answer("Q3", 30, 20, moment)
+
+
+def answer(agency_code: str, satisfied: int, dissatisfied: int, moment: datetime, **options: int) -> None:
+    """Cases answered in the period, every invitation issued in it (so response rates count)."""
+    factories.responses(
+        agency_code, satisfied, dissatisfied, moment, prefix="P", invited_when_submitted=True, **options
+    )
 
 
 def created(results) -> dict[str, int]:

@@ -7,9 +7,15 @@ import io
 import json
 from xml.etree import ElementTree as ET
 
-from survey.publication.opendata import CSV_EXTRA, OPEN_DATA_FIELDS
-
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+# The published contract (DESIGN.md), written out so that dropping or renaming a column fails here.
+OPEN_DATA_COLUMNS = [
+    "agency_code", "agency_name", "peer_group", "period", "responses", "positive", "rate", "rate_low",
+    "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
+    "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
+]  # fmt: skip
+CSV_EXTRA_COLUMNS = ["snapshot_id", "snapshot_hash", "method_version"]
 
 
 def parse(data: bytes) -> ET.Element:
@@ -24,7 +30,7 @@ def test_csv_has_the_documented_columns_and_blanks_where_withheld(site, site_cli
         f'attachment; filename="snapshot-{snapshot_id}-ward-2026-09.csv"'
     )
     reader = csv.DictReader(io.StringIO(response.text))
-    assert reader.fieldnames == [*OPEN_DATA_FIELDS, *CSV_EXTRA]
+    assert reader.fieldnames == OPEN_DATA_COLUMNS + CSV_EXTRA_COLUMNS
     rows = {row["agency_code"]: row for row in reader}
     assert len(rows) == 12
     tiny = rows["Q3-P1"]
@@ -40,7 +46,7 @@ def test_json_rows_have_exactly_the_open_data_fields(site, site_client):
     document = response.get_json()
     assert set(document) == {"snapshot", "summary", "rows"}
     for row in document["rows"]:
-        assert list(row) == list(OPEN_DATA_FIELDS)
+        assert list(row) == OPEN_DATA_COLUMNS
     rows = {row["agency_code"]: row for row in document["rows"]}
     tiny = rows["Q3-P1"]
     withheld = ("responses", "positive", "rate", "rate_low", "rate_high", "z", "band", "score", "rank_low")
@@ -106,3 +112,10 @@ def test_json_is_plain_utf8(site, site_client):
     raw = site_client.get(f"/snapshots/{site.ids.ward_september}.json").data
     assert "Phường".encode() in raw
     json.loads(raw.decode("utf-8"))
+
+
+def test_open_data_page_documents_every_column(site_client):
+    page = site_client.get("/data?lang=en").text
+    for column in OPEN_DATA_COLUMNS:
+        assert f"<code>{column}</code>" in page
+    assert 'href="/data/index.json"' in page and 'href="/api/v1/openapi.json"' in page

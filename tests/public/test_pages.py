@@ -246,12 +246,3 @@ def test_methodology_in_plain_words_with_formulas(site_client, lang, phrases):
     for phrase in phrases:
         assert phrase in page
     assert "τ² = max(0, (I·φ − (I − 1)) / (Σw − Σw² / Σw))" in page
-
-
-def test_open_data_page_documents_every_field(site_client):
-    from survey.publication.opendata import OPEN_DATA_FIELDS
-
-    page = site_client.get("/data?lang=en").text
-    for field in OPEN_DATA_FIELDS:
-        assert f"<code>{field}</code>" in page
-    assert 'href="/data/index.json"' in page and 'href="/api/v1/openapi.json"' in page

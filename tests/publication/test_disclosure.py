@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from survey.models import Snapshot
 from survey.publication import catch_up
-from tests.publication.helpers import add_responses
+from tests import factories
 
 JULY, AUGUST, SEPTEMBER = (datetime(2026, m, 15, 3, tzinfo=UTC) for m in (7, 8, 9))
 COUNTS = {  # ward: (satisfied, unsatisfied) in July, August, September
@@ -28,7 +28,7 @@ def published_documents(client, db) -> list[dict]:
 def test_no_hidden_count_survives_totals_or_quarter_minus_months(client, db, city):
     for code, months in COUNTS.items():
         for when, (good, bad) in zip((JULY, AUGUST, SEPTEMBER), months, strict=True):
-            add_responses(code, good, bad, when)
+            factories.responses(code, good, bad, when)
     catch_up(datetime(2026, 10, 2, tzinfo=UTC), actor="test")
     documents = published_documents(client, db)
     wards = {(d["snapshot"]["period"]): d for d in documents if d["snapshot"]["peer_group"] == "ward"}
@@ -65,7 +65,7 @@ def test_no_hidden_count_survives_totals_or_quarter_minus_months(client, db, cit
 def test_every_row_hidden_in_a_month_is_hidden_in_its_quarter_and_verify_agrees(runner, db, city):
     for code, months in COUNTS.items():
         for when, (good, bad) in zip((JULY, AUGUST, SEPTEMBER), months, strict=True):
-            add_responses(code, good, bad, when)
+            factories.responses(code, good, bad, when)
     catch_up(datetime(2026, 10, 2, tzinfo=UTC), actor="test")
     verified = runner.invoke(args=["ranking", "verify"])
     assert verified.exit_code == 0, verified.output

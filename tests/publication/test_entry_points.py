@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from survey.models import AuditLog, Snapshot, SnapshotEntry
 from survey.publication.jobs import run_publication
-from tests.admin.helpers import make_user, post, sign_in
+from tests import factories
+from tests.actions import post_form, signed_in
 from tests.publication.helpers import september_wards
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +25,10 @@ def publish_entries(db) -> list[AuditLog]:
 
 def test_every_entry_point_writes_the_same_audit_entry(app, db, city, runner):
     september_wards()
-    admin = make_user("admin", email="admin@example.gov.vn")
-    admin_client = sign_in(app.test_client(), admin)
+    factories.user("admin@example.gov.vn", "admin")
+    admin_client = signed_in(app.test_client(), "admin@example.gov.vn")
 
-    assert post(admin_client, "/admin/schedule/publish", {"period": "2026-09"}).status_code == 303
+    assert post_form(admin_client, "/admin/schedule/publish", {"period": "2026-09"}).status_code == 303
     done = runner.invoke(args=["ranking", "publish", "--period", "2026-09", "--correct", "recount"])
     assert done.exit_code == 0, done.output
     assert run_publication(app) > 0  # the scheduler's catch-up publishes the quarter

@@ -13,7 +13,8 @@ from survey.models import Snapshot, SnapshotEntry
 from survey.publication import PublicationError, publish
 from survey.publication.opendata import OPEN_DATA_FIELDS, open_data_rows
 from survey.publication.verify import verify_all
-from tests.publication.helpers import AFTER_SEPT, SEPT, add_responses, september_wards
+from tests import factories
+from tests.publication.helpers import AFTER_SEPT, SEPT, september_wards
 
 SEPTEMBER = parse_period("2026-09")
 
@@ -63,7 +64,7 @@ def test_publishing_again_is_a_no_op(published, db):
 
 
 def test_an_open_period_is_refused_unless_provisional(city, db):
-    add_responses("Q1-BN", 5, 1, SEPT)
+    factories.responses("Q1-BN", 5, 1, SEPT)
     with pytest.raises(PublicationError):
         publish(SEPTEMBER, actor="test", now=datetime(2026, 9, 20, tzinfo=UTC))
     assert snapshots(db) == 0
@@ -109,13 +110,13 @@ def test_verify_detects_a_removed_snapshot(published, db):
 
 
 def test_movement_against_the_previous_month(city, db):
-    add_responses("Q1-BN", 40, 40, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
-    add_responses("Q1-DK", 70, 10, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
-    add_responses("Q1-TD", 70, 10, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
+    factories.responses("Q1-BN", 40, 40, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
+    factories.responses("Q1-DK", 70, 10, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
+    factories.responses("Q1-TD", 70, 10, datetime(2026, 8, 15, tzinfo=UTC), prefix="AUG")
     publish(parse_period("2026-08"), actor="test", now=AFTER_SEPT)
-    add_responses("Q1-BN", 76, 4, SEPT)
-    add_responses("Q1-DK", 70, 10, SEPT)
-    add_responses("Q1-TD", 70, 10, SEPT)
+    factories.responses("Q1-BN", 76, 4, SEPT)
+    factories.responses("Q1-DK", 70, 10, SEPT)
+    factories.responses("Q1-TD", 70, 10, SEPT)
     publish(SEPTEMBER, actor="test", now=AFTER_SEPT)
     latest = db.session.scalar(select(Snapshot).where(Snapshot.period == "2026-09"))
     moves = {e.agency_code: e.figures["movement"] for e in latest.entries}

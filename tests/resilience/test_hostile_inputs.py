@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from survey.models import Case, Invitation, Response
 from tests import factories
-from tests.citizen.helpers import answers, csrf_from
+from tests.actions import answers, csrf_from
 from tests.factories import case_json
 from tests.resilience.hostile import JSON_VALUES, MARKUP, RAW_BODIES, STRINGS
 

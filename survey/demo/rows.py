@@ -1,0 +1,111 @@
+"""Rows for the bulk inserts: the generator's arrays turned into case, invitation, response and answer rows.
+
+Ids are assigned here (case k and its invitation share one), so inserts need no round trips.
+Token salts are the only values not drawn from the seeded generator.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from survey.demo.behaviour import DRIVER_KEYS
+from survey.demo.generator import INVITATION_DAYS, Month, MonthCases, MonthResponses
+from survey.tokens import new_salt, sha256_hex, token_for_salt
+
+
+def _datetimes(stamps: np.ndarray) -> list[datetime]:
+    return stamps.astype("datetime64[us]").astype(object).tolist()
+
+
+def case_and_invitation_rows(
+    cases: MonthCases,
+    month: Month,
+    first_id: int,
+    agency_ids: list[int],
+    service_ids: list[int],
+) -> tuple[list[dict], list[dict]]:
+    """Rows for ``case_record`` and ``invitation``; case k and its invitation share id ``first_id + k``."""
+    channels = ("online", "counter", "post")
+    delivery = ("link", "qr", "sms")
+    prefix = "HS" + month.label.replace("-", "")
+    received, due = _datetimes(cases.received), _datetimes(cases.due)
+    completed, created = _datetimes(cases.completed), _datetimes(cases.created)
+    case_rows: list[dict] = []
+    invitation_rows: list[dict] = []
+    expiry = timedelta(days=INVITATION_DAYS)
+    for k in range(len(cases.agency)):
+        row_id = first_id + k
+        channel = int(cases.channel[k])
+        case_rows.append(
+            {
+                "id": row_id,
+                "agency_id": agency_ids[cases.agency[k]],
+                "service_id": service_ids[cases.service[k]],
+                "case_ref": f"{prefix}-{cases.seq[k]:05d}",
+                "received_at": received[k],
+                "due_at": due[k],
+                "completed_at": completed[k],
+                "channel": channels[channel],
+                "api_key_id": None,
+                "created_at": created[k],
+            }
+        )
+        salt = new_salt()
+        invitation_rows.append(
+            {
+                "id": row_id,
+                "case_id": row_id,
+                "token_salt": salt,
+                "token_hash": sha256_hex(token_for_salt(salt)),
+                "issued_at": created[k],
+                "expires_at": created[k] + expiry,
+                "delivery_channel": delivery[channel],
+            }
+        )
+    return case_rows, invitation_rows
+
+
+def response_and_answer_rows(
+    cases: MonthCases,
+    responses: MonthResponses,
+    first_case_id: int,
+    first_response_id: int,
+    first_answer_id: int,
+    agency_ids: list[int],
+    service_ids: list[int],
+    qset_id: int,
+    question_ids: dict[str, int],
+) -> tuple[list[dict], list[dict]]:
+    """Rows for ``response`` and ``answer`` (one answer per driver the citizen did not skip)."""
+    submitted = _datetimes(responses.submitted)
+    keys = [key for key in (*DRIVER_KEYS, "visits") if key in question_ids]
+    response_rows: list[dict] = []
+    answer_rows: list[dict] = []
+    answer_id = first_answer_id
+    for j, pos in enumerate(responses.case_pos):
+        response_id = first_response_id + j
+        overall = int(responses.overall[j])
+        response_rows.append(
+            {
+                "id": response_id,
+                "invitation_id": first_case_id + int(pos),
+                "agency_id": agency_ids[cases.agency[pos]],
+                "service_id": service_ids[cases.service[pos]],
+                "question_set_id": qset_id,
+                "submitted_at": submitted[j],
+                "channel": "web",
+                "locale": "en" if responses.english[j] else "vi",
+                "overall": overall or None,
+                "comment": responses.comment[j],
+            }
+        )
+        for key in keys:
+            value = int(responses.drivers[key][j])
+            if value:
+                answer_rows.append(
+                    {"id": answer_id, "response_id": response_id, "question_id": question_ids[key], "value": value}
+                )
+                answer_id += 1
+    return response_rows, answer_rows
