@@ -10,6 +10,7 @@ import unicodedata
 
 from flask_babel import gettext as _
 
+from survey.bounds import small_int
 from survey.models.agency import CODE_PATTERN
 
 CODE_RE = re.compile(CODE_PATTERN)
@@ -61,6 +62,7 @@ def email_problem(value: str) -> str | None:
 
 
 def days_problem(value: str) -> str | None:
-    if not value.isdigit() or int(value) > MAX_COMMITTED_DAYS:
+    days = small_int(value, max_digits=6)
+    if days is None or days > MAX_COMMITTED_DAYS:
         return _("Enter a whole number of days from 0 to %(max)d.", max=MAX_COMMITTED_DAYS)
     return None
