@@ -56,6 +56,8 @@ class Config:
     RATELIMIT_AUTH = env("RATELIMIT_AUTH", "10 per minute; 50 per hour")  # sign-in and reset, per client
     # Per link: a real citizen submits once; replays beyond this are refused before any work.
     RATELIMIT_SURVEY_TOKEN = env("RATELIMIT_SURVEY_TOKEN", "10 per hour")
+    # A staff session ends this many hours after sign-in (or at sign-out; see survey/sessions.py).
+    STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 12)
     # Reverse proxies in front of the app (X-Forwarded-For hops to trust); 0 = none.
     PROXY_HOPS = env_int("PROXY_HOPS", 0)
     SESSION_COOKIE_HTTPONLY = True

@@ -20,6 +20,7 @@ from werkzeug.test import encode_multipart
 
 from survey.extensions import db
 from survey.models import Agency, AuditLog, User
+from survey.sessions import open_session
 
 CSRF_RAW = "0" * 40  # the session half of Flask-WTF's token; its signed form goes in the form field
 
@@ -45,8 +46,11 @@ def session_identifier(app: Flask, remote_addr: str, user_agent: str) -> str:
 
 
 def login_session(app: Flask, user: User, remote_addr: str, user_agent: str) -> dict:
+    """A signed-in session as the sign-in page would leave it, server-side row included."""
+    session_id = open_session(user)
+    db.session.commit()
     return {
-        "_user_id": user.get_id(),
+        "_user_id": session_id,
         "_fresh": True,
         "_id": session_identifier(app, remote_addr, user_agent),
         "csrf_token": CSRF_RAW,
