@@ -21,6 +21,15 @@ forwarded_allow_ips = os.environ.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = os.environ.get("SURVEY_PRELOAD", "1") != "0"
 
 
+def on_starting(server):
+    # Refuse settings that cannot be right with this many workers (survey/deploy_checks.py).
+    from config import config_for
+    from survey.deploy_checks import check_server
+
+    settings = config_for()
+    check_server({name: getattr(settings, name) for name in dir(settings) if name.isupper()}, server.cfg.workers)
+
+
 def pre_fork(server, worker):
     # Objects made by the import are never freed; keeping them out of the collector's
     # generations stops it from touching (and so un-sharing) their pages in every worker.
