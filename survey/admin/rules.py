@@ -14,7 +14,7 @@ from survey.bounds import small_int
 from survey.models.agency import CODE_PATTERN
 
 CODE_RE = re.compile(CODE_PATTERN)
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+\Z")
 # Leading characters that spreadsheets run as formulas when a later CSV export is opened.
 FORMULA_LEAD = ("=", "+", "-", "@")
 NAME_MAX = 200

@@ -33,3 +33,11 @@ def test_unicode_digit_committed_days_is_refused(admin_client, db):
         {"code": "X-1", "name_vi": "X", "name_en": "X", "category": "c", "committed_days": "²"},
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("value", ["a@b.example\n", "a@b.example\n\n"])
+def test_email_with_a_trailing_newline_is_refused(app, value):
+    from survey.admin.rules import email_problem
+
+    with app.test_request_context("/?lang=en"):
+        assert email_problem(value) is not None
