@@ -50,16 +50,12 @@ class Sender(Protocol):
         """Deliver one message or raise."""
 
 
-@dataclass
 class LogSender:
-    """Without SMTP the message goes to the log: in development with its links, so one can
-    sign in; otherwise the one-time link is withheld (a log is no place for a credential)."""
-
-    reveal_links: bool = True
+    """Without SMTP the message goes to the log, its one-time link redacted (survey.logs):
+    a log is no place for a credential. To follow links in development, use an SMTP catcher."""
 
     def send(self, message: Mail) -> None:
-        body = message.body if self.reveal_links else redact_links(message.body)
-        log.info("outbox message to %s: %s\n%s", message.to, message.subject, body)
+        log.info("outbox message to %s: %s\n%s", message.to, message.subject, redact_links(message.body))
 
 
 def redact_links(text: str) -> str:
@@ -116,7 +112,7 @@ def smtp_url(app: Flask) -> str | None:
 
 def sender_for(app: Flask) -> Sender:
     url = smtp_url(app)
-    return SMTPSender.from_url(url) if url else LogSender(reveal_links=app.config.get("ENV_NAME") != "production")
+    return SMTPSender.from_url(url) if url else LogSender()
 
 
 def enqueue(to: str, subject: str, body: str, kind: str, dedupe_key: str | None = None) -> OutboxMessage | None:
@@ -157,9 +153,9 @@ def _prepare(message: OutboxMessage) -> tuple[Mail | None, PasswordReset | None]
     issued = issue_link(message.to, message.kind)
     if issued is None:
         return None, None
-    link, reset = issued
+    link, reset, user = issued
     body = message.body.replace(LINK_PLACEHOLDER, link)
-    return Mail(message.id, message.to, message.subject, body, message.kind), reset
+    return Mail(message.id, user.email, message.subject, body, message.kind), reset
 
 
 def deliver_pending(sender: Sender | None = None, *, limit: int = 100, now: datetime | None = None) -> DeliveryReport:

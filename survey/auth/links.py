@@ -47,8 +47,9 @@ def _recently_sent(user: User, now: datetime) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def issue_link(to: str, kind: str, now: datetime | None = None) -> tuple[str, PasswordReset] | None:
-    """A fresh link for the message's recipient and its stored (hashed) record; None drops the message."""
+def issue_link(to: str, kind: str, now: datetime | None = None) -> tuple[str, PasswordReset, User] | None:
+    """A fresh link for the message's recipient, its stored (hashed) record and the account;
+    None drops the message. The mail goes to the account's stored address, not the typed one."""
     now = now or utcnow()
     user = find_user(to)
     if user is None or not user.active:
@@ -62,4 +63,4 @@ def issue_link(to: str, kind: str, now: datetime | None = None) -> tuple[str, Pa
     db.session.add(reset)
     if kind == SELF_SERVICE:
         record(actor(user), "auth.reset_requested", f"user:{user.id}")
-    return external_url("auth.reset_password", token=token), reset
+    return external_url("auth.reset_password", token=token), reset, user
