@@ -85,6 +85,13 @@ class Config:
     RATELIMIT_AUTH = env("RATELIMIT_AUTH", "10 per minute; 50 per hour")  # sign-in and reset, per client
     # Per link: a real citizen submits once; replays beyond this are refused before any work.
     RATELIMIT_SURVEY_TOKEN = env("RATELIMIT_SURVEY_TOKEN", "10 per hour")
+    # Logging (survey/logs.py): "json" lines or plain "text", to standard error.
+    LOG_FORMAT = env("LOG_FORMAT", "text")
+    LOG_LEVEL = (env("LOG_LEVEL", "INFO") or "INFO").upper()
+    # Client addresses in the access log are personal data: off unless needed.
+    ACCESS_LOG_ADDRESSES = env_bool("ACCESS_LOG_ADDRESSES", False)
+    # A staff session ends this many hours after sign-in (or at sign-out; see survey/sessions.py).
+    STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 12)
     # Reverse proxies in front of the app (X-Forwarded-For hops to trust); 0 = none.
     PROXY_HOPS = env_int("PROXY_HOPS", 0)
     SESSION_COOKIE_HTTPONLY = True
@@ -127,6 +134,7 @@ class ProductionConfig(Config):
     FORCE_HTTPS = env_bool("FORCE_HTTPS", True)
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
     PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
+    LOG_FORMAT = env("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls) -> None:

@@ -20,6 +20,9 @@ _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 _QUARTER_RE = re.compile(r"([0-9]{4})-[Qq]([0-9])")
 # The last period must still have a representable (exclusive) end.
 _MAX_YEAR = 9998
+# Years a period typed by a person or sent in a request may name: anything else is a typo or
+# a probe, and far years overflow date arithmetic (previous(), UTC conversion) downstream.
+PARSE_YEARS = range(2000, 2101)
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,11 @@ def _shift(period: Period, steps: int) -> Period:
 
 
 def parse_period(text: str) -> Period:
-    """Parse "YYYY-MM" (month) or "YYYY-Qn" (quarter); raise ValueError otherwise."""
+    """Parse "YYYY-MM" (month) or "YYYY-Qn" (quarter) of a year 2000-2100; raise ValueError otherwise."""
     cleaned = text.strip() if isinstance(text, str) else ""
+    match = _MONTH_RE.fullmatch(cleaned) or _QUARTER_RE.fullmatch(cleaned)
+    if match and int(match[1]) not in PARSE_YEARS:
+        raise ValueError(f"invalid period {text!r}: year must be {PARSE_YEARS.start}-{PARSE_YEARS.stop - 1}")
     if match := _MONTH_RE.fullmatch(cleaned):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:

@@ -43,11 +43,16 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+    if app.config["ENV_NAME"] == "production":  # says loudly when the proxy setting cannot be right
+        from survey.deploy_checks import ForwardedHeaderGuard
+
+        app.wsgi_app = ForwardedHeaderGuard(app.wsgi_app, app.config["PROXY_HOPS"])  # type: ignore[method-assign]
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from survey import accounts, errors, i18n, request_log, security
+    from survey import accounts, errors, i18n, logs, request_log, security
     from survey.extensions import csrf, db, limiter, login_manager, migrate
 
+    logs.init_app(app)  # first: redaction and request ids for everything after
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

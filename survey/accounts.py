@@ -1,21 +1,16 @@
-"""Loading signed-in staff users; session ids carry a version so "sign out everywhere" works."""
+"""Loading signed-in staff users from their server-side session (see survey.sessions)."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from survey.extensions import db, login_manager
+from survey.extensions import login_manager
 from survey.models import User
+from survey.sessions import load_session
 
 
 def load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
-    return user
+    return load_session(session_id)
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from survey.extensions import db
 from survey.problems import ApiError, problem_response
+from survey.request_log import redacted_path
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
         # A unique constraint lost a race with a concurrent request (e.g. two admins creating
         # the same code): the transaction is rolled back whole, so ask the user to retry.
         db.session.rollback()
-        log.info("conflicting write refused by a constraint on %s", request.path)
+        log.info("conflicting write refused by a constraint on %s", redacted_path(request.path))
         if wants_problem_json():
             return problem_response(409, "A concurrent change conflicted with this request; nothing was stored.")
         return render_template("errors/http.html", status=409), 409
@@ -57,7 +58,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, redacted_path(request.path))
         if wants_problem_json():
             return problem_response(500, "Unexpected error; it has been logged.")
         return render_template("errors/http.html", status=500), 500

@@ -11,6 +11,12 @@ What is stored: a 200 answer to a GET by a visitor without a session cookie or
 credentials, whose response says ``public``, sets no cookie and has an ETag. It is kept
 for at most ``ttl`` seconds (and never longer than its own ``max-age``), so a correction
 published by another worker shows within ``ttl``. Everything else passes through untouched.
+
+Cookies are read with Werkzeug's own parser, the one Flask uses, so the cache and the app
+never disagree about which cookies a request carries (issue 14: a cookie that one parser
+skips and the other stops at let an English page be stored for Vietnamese readers). The
+request headers a response names in ``Vary`` are part of its key, and the memory cap counts
+keys and headers as well as bodies; expired entries are swept at most once per ``ttl``.
 """
 
 from __future__ import annotations
@@ -19,17 +25,18 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
-from werkzeug.http import parse_etags, unquote_etag
+from werkzeug.http import parse_cookie, parse_etags, parse_set_header, unquote_etag
 
 log = logging.getLogger("survey.access")
 MAX_AGE = re.compile(r"max-age=(\d+)")
 # Headers that describe a body; a 304 carries none of them.
 BODY_HEADERS = {"content-length", "content-type", "content-disposition"}
+# Bookkeeping per entry beyond its strings (dict slots, tuples, the dataclass): a rough floor.
+ENTRY_OVERHEAD = 512
 
 StartResponse = Callable[..., object]
 WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]
@@ -41,6 +48,17 @@ class Stored:
     body: bytes
     etag: str
     expires: float
+    cost: int  # bytes counted against the cap: body, headers and key
+
+
+def _vary_names(headers: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The request headers a response varies on, lower-cased and sorted (one key per set)."""
+    names = {item.lower() for name, value in headers if name.lower() == "vary" for item in parse_set_header(value)}
+    return tuple(sorted(names))
+
+
+def _environ_name(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
 
 
 class PublicMicrocache:
@@ -65,16 +83,21 @@ class PublicMicrocache:
         self.max_entry_bytes = max_entry_bytes
         self.clock = clock
         self._entries: OrderedDict[tuple, Stored] = OrderedDict()
+        # Per base key (the part known before the app answers): the request headers its
+        # response varies on, and how many stored entries share it.
+        self._vary: dict[tuple, tuple[str, ...]] = {}
+        self._users: Counter[tuple] = Counter()
         self._size = 0
+        self._next_sweep = 0.0
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        key = self._key(environ)
-        if key is None:
+        base = self._key(environ)
+        if base is None:
             return self.app(environ, start_response)
-        stored = self._get(key)
+        stored = self._get(base, environ)
         if stored is None:
-            stored = self._fill(key, environ, start_response)
+            stored = self._fill(base, environ, start_response)
             if not isinstance(stored, Stored):
                 return stored  # not cacheable: already answered by the app
         else:
@@ -84,6 +107,8 @@ class PublicMicrocache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._vary.clear()
+            self._users.clear()
             self._size = 0
 
     # -- what may be cached -------------------------------------------------------------
@@ -94,14 +119,10 @@ class PublicMicrocache:
         lang = ""
         raw_cookies = environ.get("HTTP_COOKIE")
         if raw_cookies:
-            try:
-                cookies = SimpleCookie(raw_cookies)
-            except CookieError:
-                return None
+            cookies = parse_cookie(raw_cookies)  # exactly what request.cookies will hold
             if self.session_cookie in cookies or "remember_token" in cookies:
                 return None  # a signed-in or form-filling visitor: the app decides
-            if self.lang_cookie in cookies:
-                lang = cookies[self.lang_cookie].value
+            lang = cookies.get(self.lang_cookie, "")
         # Everything a public page may depend on: scheme and host (absolute links, HTTPS
         # redirects), path, query (filters, ?lang=) and the remembered language.
         return (
@@ -124,6 +145,8 @@ class PublicMicrocache:
             return None
         if "private" in control or "no-store" in control or "no-cache" in control:
             return None
+        if "*" in parse_set_header(names.get("vary", "")):
+            return None  # varies on something no key can name
         match = MAX_AGE.search(control)
         if match is None or int(match.group(1)) == 0:
             return None
@@ -131,8 +154,23 @@ class PublicMicrocache:
 
     # -- storage --------------------------------------------------------------------------
 
-    def _get(self, key: tuple) -> Stored | None:
+    @staticmethod
+    def _full_key(base: tuple, vary: tuple[str, ...], environ: dict) -> tuple:
+        """The base key plus the value of every request header the response varies on."""
+        return (base, tuple(environ.get(_environ_name(name), "") for name in vary))
+
+    @staticmethod
+    def _cost(key: tuple, headers: list[tuple[str, str]], body: bytes) -> int:
+        base, varied = key
+        strings = [*(str(part) for part in base), *varied, *(f"{n}{v}" for n, v in headers)]
+        return ENTRY_OVERHEAD + len(body) + sum(len(text.encode("utf-8", "replace")) for text in strings)
+
+    def _get(self, base: tuple, environ: dict) -> Stored | None:
         with self._lock:
+            vary = self._vary.get(base)
+            if vary is None:
+                return None
+            key = self._full_key(base, vary, environ)
             stored = self._entries.get(key)
             if stored is None:
                 return None
@@ -142,21 +180,42 @@ class PublicMicrocache:
             self._entries.move_to_end(key)
             return stored
 
-    def _put(self, key: tuple, stored: Stored) -> None:
+    def _put(self, key: tuple, vary: tuple[str, ...], stored: Stored) -> None:
         with self._lock:
+            self._sweep()
             if key in self._entries:
                 self._drop(key)
+            base = key[0]
+            if self._vary.get(base, vary) != vary:  # the page now varies differently: start over
+                for old in [k for k in self._entries if k[0] == base]:
+                    self._drop(old)
+            self._vary[base] = vary
+            self._users[base] += 1
             self._entries[key] = stored
-            self._size += len(stored.body)
+            self._size += stored.cost
             while self._size > self.max_bytes and self._entries:
                 self._drop(next(iter(self._entries)))
 
+    def _sweep(self) -> None:
+        """Drop every expired entry, at most once per ``ttl`` (entries are in use order, not expiry)."""
+        now = self.clock()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.ttl
+        for key in [key for key, stored in self._entries.items() if stored.expires <= now]:
+            self._drop(key)
+
     def _drop(self, key: tuple) -> None:
-        self._size -= len(self._entries.pop(key).body)
+        self._size -= self._entries.pop(key).cost
+        base = key[0]
+        self._users[base] -= 1
+        if self._users[base] <= 0:
+            del self._users[base]
+            self._vary.pop(base, None)
 
     # -- filling and answering ----------------------------------------------------------
 
-    def _fill(self, key: tuple, environ: dict, start_response: StartResponse) -> Stored | Iterable[bytes]:
+    def _fill(self, base: tuple, environ: dict, start_response: StartResponse) -> Stored | Iterable[bytes]:
         """Ask the app for the full page (a conditional request is answered here afterwards)."""
         inner = dict(environ)
         inner.pop("HTTP_IF_NONE_MATCH", None)
@@ -179,8 +238,13 @@ class PublicMicrocache:
         if verdict is None or len(body) > self.max_entry_bytes:
             return self._pass_on(status, headers, body, environ, start_response)
         etag, max_age = verdict
-        stored = Stored(headers=headers, body=body, etag=etag, expires=self.clock() + min(self.ttl, max_age))
-        self._put(key, stored)
+        vary = _vary_names(headers)
+        key = self._full_key(base, vary, environ)
+        cost = self._cost(key, headers, body)
+        if cost > self.max_bytes:
+            return self._pass_on(status, headers, body, environ, start_response)
+        stored = Stored(headers, body, etag, self.clock() + min(self.ttl, max_age), cost)
+        self._put(key, vary, stored)
         return stored
 
     @staticmethod

@@ -4,11 +4,16 @@ Sending is pluggable: ``LogSender`` (the default, writes to the log) or ``SMTPSe
 when ``SMTP_URL`` / ``SURVEY_SMTP_URL`` is set (``smtp://user:pass@host:587?from=a@b``;
 ``smtps://`` for implicit TLS). Several deliverers may run at once on PostgreSQL: each
 claims one row at a time with ``FOR UPDATE SKIP LOCKED``.
+
+A message may hold a one-time link's placeholder (survey.auth.links): the link is made
+while the message is sent and never written to this table, so nothing stored here (or in
+a backup of it) opens an account. A message whose link cannot be made is deleted unsent.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,24 +25,42 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import OutboxMessage
+from survey.models import OutboxMessage, PasswordReset
 from survey.models.base import to_naive_utc, utcnow
 
 log = logging.getLogger(__name__)
+ONE_TIME_LINK = re.compile(r"(/auth/reset/)[A-Za-z0-9_-]+")
 MAX_ATTEMPTS = 5
 DEFAULT_FROM = "no-reply@localhost"
 
 
+@dataclass(frozen=True)
+class Mail:
+    """What a sender sends: a queued message with any one-time link filled in (never stored)."""
+
+    id: int
+    to: str
+    subject: str
+    body: str = field(repr=False)
+    kind: str = ""
+
+
 class Sender(Protocol):
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message: Mail) -> None:
         """Deliver one message or raise."""
 
 
 class LogSender:
-    """Development default: the message goes to the application log (reset links included)."""
+    """Without SMTP the message goes to the log, its one-time link redacted (survey.logs):
+    a log is no place for a credential. To follow links in development, use an SMTP catcher."""
 
-    def send(self, message: OutboxMessage) -> None:
-        log.info("outbox message to %s: %s\n%s", message.to, message.subject, message.body)
+    def send(self, message: Mail) -> None:
+        log.info("outbox message to %s: %s\n%s", message.to, message.subject, redact_links(message.body))
+
+
+def redact_links(text: str) -> str:
+    """The text with one-time link tokens replaced (reset links carry 43-character tokens)."""
+    return ONE_TIME_LINK.sub(r"\1[redacted]", text)
 
 
 @dataclass
@@ -68,7 +91,7 @@ class SMTPSender:
             from_address=query.get("from", [DEFAULT_FROM])[0],
         )
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message: Mail) -> None:
         email = EmailMessage()
         email["From"] = self.from_address
         email["To"] = message.to
@@ -120,6 +143,21 @@ def _claim_next(skip: set[int]) -> OutboxMessage | None:
     return db.session.scalar(query)
 
 
+def _prepare(message: OutboxMessage) -> tuple[Mail | None, PasswordReset | None]:
+    """The mail to send, with a fresh one-time link if the message has a placeholder."""
+    from survey.auth.links import LINK_PLACEHOLDER, issue_link
+
+    mail = Mail(message.id, message.to, message.subject, message.body, message.kind)
+    if LINK_PLACEHOLDER not in message.body:
+        return mail, None
+    issued = issue_link(message.to, message.kind)
+    if issued is None:
+        return None, None
+    link, reset, user = issued
+    body = message.body.replace(LINK_PLACEHOLDER, link)
+    return Mail(message.id, user.email, message.subject, body, message.kind), reset
+
+
 def deliver_pending(sender: Sender | None = None, *, limit: int = 100, now: datetime | None = None) -> DeliveryReport:
     """Send up to ``limit`` unsent messages, committing after each so a crash resends nothing."""
     sender = sender or sender_for(current_app)
@@ -131,12 +169,19 @@ def deliver_pending(sender: Sender | None = None, *, limit: int = 100, now: date
             break
         tried.add(message.id)
         message.attempts = (message.attempts or 0) + 1
+        mail, reset = _prepare(message)
+        if mail is None:
+            db.session.delete(message)  # an unknown address or a repeat request: nothing to send
+            db.session.commit()
+            continue
         try:
-            sender.send(message)
+            sender.send(mail)
         except Exception as error:  # any transport failure: record it and move on
-            message.last_error = f"{type(error).__name__}: {error}"[:500]
+            message.last_error = f"{type(error).__name__}: {redact_links(str(error))}"[:500]
+            if reset is not None:
+                db.session.delete(reset)  # nobody received this link; a retry makes a new one
             report.failed += 1
-            log.warning("outbox message %s failed (attempt %s): %s", message.id, message.attempts, error)
+            log.warning("outbox message %s failed (attempt %s): %s", message.id, message.attempts, message.last_error)
         else:
             message.sent_at = to_naive_utc(now) if now else utcnow()
             message.last_error = None

@@ -1,19 +1,25 @@
-"""Access log without secrets: survey tokens are redacted and no client address is kept."""
+"""Access log without secrets: tokens are redacted and no client address is kept unless configured.
+
+One line per request on the ``survey.access`` logger, with the request id; the client's
+address is added only when ``SURVEY_ACCESS_LOG_ADDRESSES`` is on (personal data: off by
+default). Microcache hits are logged by survey.microcache, without a request id.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
+
+from survey.logs import redact
 
 log = logging.getLogger("survey.access")
-TOKEN_IN_PATH = re.compile(r"^/s/[^/]+")
 
 
 def redacted_path(path: str) -> str:
-    return TOKEN_IN_PATH.sub("/s/[token]", path)
+    """``path`` with survey and reset tokens replaced, for any log line that names a path."""
+    return redact(path)
 
 
 def init_app(app: Flask) -> None:
@@ -25,5 +31,9 @@ def init_app(app: Flask) -> None:
     def write_access_line(response: Response) -> Response:
         started = g.get("request_started")
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        log.info("%s %s %s %.1fms", request.method, redacted_path(request.path), response.status_code, elapsed)
+        path = redacted_path(request.path)
+        fields = {"method": request.method, "path": path, "status": response.status_code, "ms": round(elapsed, 1)}
+        if current_app.config["ACCESS_LOG_ADDRESSES"]:
+            fields["client"] = request.remote_addr
+        log.info("%s %s %s %.1fms", request.method, path, response.status_code, elapsed, extra={"http": fields})
         return response

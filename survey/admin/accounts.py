@@ -8,7 +8,6 @@ the sign-in engineer's reset page, which sets the real one.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,16 +16,15 @@ from sqlalchemy.orm import selectinload
 
 from survey.admin.trail import actor, record_change, state
 from survey.audit import record
+from survey.auth.links import ISSUED, LINK_PLACEHOLDER, VALID_FOR, void_open_links
 from survey.extensions import db
-from survey.models import PasswordReset, User
-from survey.models.base import utcnow
-from survey.notify.links import external_url
+from survey.models import User
 from survey.outbox import enqueue
 from survey.passwords import hash_password
-from survey.tokens import sha256_hex
+from survey.sessions import end_all_sessions
 
 # Longer than a self-service reset (1 hour): a new colleague may not read mail at once.
-ISSUED_LINK_VALID_FOR = timedelta(hours=72)
+ISSUED_LINK_VALID_FOR = VALID_FOR[ISSUED]
 
 
 class AccountRuleError(Exception):
@@ -95,6 +93,9 @@ def update_user(user: User, values: dict[str, Any]) -> bool:
     before = user_state(user)
     for name in ("name", "role", "agency_id", "active"):
         setattr(user, name, values[name])
+    if not user.active:  # deactivation ends every session and voids every open link
+        end_all_sessions(user)
+        void_open_links(user)
     db.session.flush()
     db.session.refresh(user, ["agency"])
     changed = record_change("user.update", f"user:{user.id}", before, user_state(user))
@@ -107,8 +108,8 @@ def issue_password_reset(user: User) -> None:
     before = user.session_version
     user.password_hash = unknown_password()
     user.session_version = (user.session_version or 0) + 1
-    user.failed_logins = 0
-    user.locked_until = None
+    end_all_sessions(user)
+    void_open_links(user)  # links sent earlier stop working now, not when the new one is sent
     record(
         actor(), "user.password_reset_issued", f"user:{user.id}", {"session_version": before},
         {"session_version": user.session_version},
@@ -118,15 +119,13 @@ def issue_password_reset(user: User) -> None:
 
 
 def _queue_password_link(user: User, welcome: bool) -> None:
-    token = secrets.token_urlsafe(32)  # the shape survey/auth/reset.py accepts
-    valid_for = ISSUED_LINK_VALID_FOR
-    db.session.add(PasswordReset(user_id=user.id, token_hash=sha256_hex(token), expires_at=utcnow() + valid_for))
-    body = _password_mail(user, welcome, external_url("auth.reset_password", token=token), valid_for)
+    """Queue the e-mail; the link itself is made when it is sent (survey.auth.links)."""
+    body = _password_mail(user, welcome, LINK_PLACEHOLDER)
     subject = _("Your account for public service ratings") if welcome else _("Set a new password")
-    enqueue(user.email, subject, body, kind="password_link")
+    enqueue(user.email, subject, body, kind=ISSUED)
 
 
-def _password_mail(user: User, welcome: bool, link: str, valid_for: timedelta) -> str:
+def _password_mail(user: User, welcome: bool, link: str) -> str:
     if welcome:
         opening = _("An account for the public service ratings has been created for you (%(email)s).", email=user.email)
     else:
@@ -134,7 +133,7 @@ def _password_mail(user: User, welcome: bool, link: str, valid_for: timedelta) -
             "An administrator has reset the password of your account (%(email)s). The old password no longer works.",
             email=user.email,
         )
-    hours = int(valid_for.total_seconds() // 3600)
+    hours = int(ISSUED_LINK_VALID_FOR.total_seconds() // 3600)
     return "\n\n".join(
         [
             opening,

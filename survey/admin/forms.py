@@ -28,6 +28,7 @@ from ranking.periods import parse_period
 from survey.admin import rules
 from survey.admin.accounts import email_taken
 from survey.admin.agencies import code_taken
+from survey.bounds import DateInRange
 from survey.models import Service
 from survey.models.agency import AGENCY_KINDS
 from survey.models.credentials import ROLES
@@ -35,6 +36,7 @@ from survey.vocabulary import KIND_LABELS, ROLE_LABELS
 
 BAD_CHOICE = _l("Choose one of the listed options.")
 BAD_DATE = _l("Enter a date like 2026-10-31.")
+SHEET_DATE = [Optional(), DateInRange()]
 NO_AGENCY = 0  # the "none" option of agency selects (ids start at 1)
 
 
@@ -218,8 +220,12 @@ class InvitationFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     agency_id = choice_field(_l("Agency"), [], coerce=int)
-    completed_from = DateField(_l("Completed from"), validators=[Optional()], invalid_value_message=BAD_DATE)
-    completed_to = DateField(_l("Completed until"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    completed_from = DateField(
+        _l("Completed from"), validators=[Optional(), DateInRange()], invalid_value_message=BAD_DATE
+    )
+    completed_to = DateField(
+        _l("Completed until"), validators=[Optional(), DateInRange()], invalid_value_message=BAD_DATE
+    )
     submit = SubmitField(_l("Show invitations"))
 
     def validate_agency_id(self, field) -> None:

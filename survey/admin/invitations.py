@@ -60,22 +60,29 @@ def upload_cases(text: str) -> UploadResult:
         raise UploadError(_("The file is not valid CSV (%(detail)s).", detail=str(exc))) from None
     if not rows:
         raise UploadError(_("The file has a header but no rows."))
-    report = import_case_rows(rows)
+    report = ImportReport()
+    try:
+        import_case_rows(rows, report=report)
+    except Exception:
+        # Chunks already committed stay stored: the audit log says how many before the error.
+        db.session.rollback()
+        _audit_upload(report, complete=False)
+        db.session.commit()
+        raise
     rejected_lines = {line for line, _reason in report.rejected}
     keys = {
         (row["agency_code"].strip(), row["case_ref"].strip())
         for line, row in rows
         if line not in rejected_lines and row.get("agency_code") and row.get("case_ref")
     }
-    record(
-        actor(),
-        "cases.upload",
-        "",
-        None,
-        {"accepted": report.accepted, "existing": report.existing, "rejected": len(report.rejected)},
-    )
+    _audit_upload(report)
     db.session.commit()
     return UploadResult(report, _case_ids(keys))
+
+
+def _audit_upload(report: ImportReport, complete: bool = True) -> None:
+    after = {"accepted": report.accepted, "existing": report.existing, "rejected": len(report.rejected)}
+    record(actor(), "cases.upload", "", None, after if complete else {**after, "interrupted": True})
 
 
 def _case_ids(keys: set[tuple[str, str]]) -> list[int]:

@@ -32,12 +32,19 @@ FIXED = {
     "year must be between 2000 and 2100": _l("year must be between 2000 and 2100"),
     "more values than header columns": _l("more values than header columns"),
     "each case must be a JSON object": _l("each case must be a JSON object"),
+    "conflicts with a case stored at the same moment; upload the file again": _l(
+        "conflicts with a case stored at the same moment; upload the file again"
+    ),
 }
 PATTERNS = [
     (re.compile(r"^must be one of (?P<values>.+)$"), lambda m: _l("must be one of %(values)s", **m.groupdict())),
     (
         re.compile(r"^duplicates case (?P<other>\d+) of this batch$"),
         lambda m: _l("duplicates case %(other)s of this batch", **m.groupdict()),
+    ),
+    (
+        re.compile(r"^duplicates line (?P<line>\d+)$"),
+        lambda m: _l("duplicates line %(line)s", **m.groupdict()),
     ),
     (
         re.compile(r"^case already registered with different (?P<fields>.+)$"),

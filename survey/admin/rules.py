@@ -10,10 +10,11 @@ import unicodedata
 
 from flask_babel import gettext as _
 
+from survey.bounds import small_int
 from survey.codes import is_valid_agency_code
 from survey.spreadsheet import looks_like_formula
 
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+\Z")
 NAME_MAX = 200
 SERVICE_NAME_MAX = 300
 EMAIL_MAX = 254
@@ -59,7 +60,7 @@ def email_problem(value: str) -> str | None:
 
 
 def days_problem(value: str) -> str | None:
-    # ASCII digits only ("²".isdigit() is true) and short: int() refuses 4,300+ digits with a ValueError.
-    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > MAX_COMMITTED_DAYS:
+    days = small_int(value, max_digits=6)
+    if days is None or days > MAX_COMMITTED_DAYS:
         return _("Enter a whole number of days from 0 to %(max)d.", max=MAX_COMMITTED_DAYS)
     return None

@@ -8,7 +8,7 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 # Deliberately loose: the address only has to look like one; the database decides the rest.
-EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\Z"
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 

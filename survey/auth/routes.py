@@ -14,8 +14,9 @@ from survey.auth.reset import complete_reset, find_reset, request_reset
 from survey.auth.signin import authenticate
 from survey.auth.signin import sign_out_everywhere as bump_session_version
 from survey.authz import staff_required
-from survey.extensions import limiter
+from survey.extensions import db, limiter
 from survey.i18n import current_locale
+from survey.sessions import end_session, open_session
 
 DEFAULT_AUTH_LIMIT = "10 per minute; 50 per hour"
 
@@ -46,20 +47,26 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(destination)
     form = SignInForm()
-    failed = False
+    failed, retry_after = False, 0
     if form.validate_on_submit():
-        result = authenticate(form.email.data, form.password.data)
+        result = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         if result.ok:
             session.clear()  # a fresh session on privilege change (no fixation)
+            open_session(result.user)
+            db.session.commit()
             login_user(result.user)
             return redirect(destination, code=303)
-        failed = True
-    status = 422 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form, failed=failed), status
+        failed, retry_after = True, result.retry_after
+    status = 429 if retry_after else 422 if form.errors else 200
+    page = render_template("auth/sign_in.html", form=form, failed=failed, retry_after=retry_after)
+    return page, status, {"Retry-After": str(retry_after)} if retry_after else {}
 
 
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        end_session(current_user.get_id())  # every copy of this cookie stops working
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."))

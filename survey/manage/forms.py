@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ranking.periods import CITY_TZ
+from survey.bounds import DateInRange
 from survey.manage.triage import REPLY_MAX
 from survey.vocabulary import FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
@@ -87,7 +88,7 @@ class PlanForm(FlaskForm):
         _l("Who is responsible"),
         validators=[DataRequired(_l("Name the person or unit responsible.")), Length(max=200)],
     )
-    due_on = DateField(_l("Due date"), validators=[DataRequired(_l("Enter a due date."))])
+    due_on = DateField(_l("Due date"), validators=[DataRequired(_l("Enter a due date.")), DateInRange()])
     submit = SubmitField(_l("File the plan"))
 
     def validate_due_on(self, field: DateField) -> None:

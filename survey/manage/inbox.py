@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ranking.periods import Period, parse_period
+from survey.bounds import small_int
 from survey.extensions import db
 from survey.models import Agency, Feedback, Response, Service
 from survey.models.agency import subtree_ids
@@ -32,9 +33,10 @@ class InboxFilter:
 
 
 def _int_or(value: str, error: type[Exception]) -> int:
-    if not value.isdigit() or len(value) > 12:
+    number = small_int(value)
+    if number is None:
         raise error()
-    return int(value)
+    return number
 
 
 def filters_from_args(args: Mapping[str, str], scope: set[int] | None) -> InboxFilter:

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from survey.audit import record
 from survey.auth.signin import actor
 from survey.authz import manager_required, require_agency, staff_required
+from survey.bounds import small_int
 from survey.extensions import db
 from survey.i18n import current_locale
 from survey.manage import bp
@@ -66,14 +67,14 @@ def id_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    value = small_int(raw)
+    if value is None:
         abort(404)
-    return int(raw)
+    return value
 
 
 def page_arg() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return small_int(request.args.get("page"), max_digits=6) or 1
 
 
 @bp.get("/")
@@ -163,9 +164,10 @@ def back_to_inbox() -> str:
 
 
 def parse_ids(values: list[str]) -> list[int]:
-    if not values or len(values) > 500 or not all(v.isdigit() and len(v) < 13 for v in values):
+    ids = [small_int(v) for v in values]
+    if not ids or len(ids) > 500 or None in ids:
         abort(400)
-    return sorted({int(v) for v in values})
+    return sorted(set(ids))
 
 
 @bp.post("/inbox/bulk")
@@ -294,10 +296,10 @@ def new_plan():
 @bp.post("/plans/new")
 @manager_required
 def create_plan():
-    raw = request.form.get("agency", "").strip()
-    if not raw.isdigit() or len(raw) > 12:
+    agency_id = small_int(request.form.get("agency"))
+    if agency_id is None:
         abort(404)
-    agency = chosen_agency(current_user, int(raw))  # 404 outside the subtree
+    agency = chosen_agency(current_user, agency_id)  # 404 outside the subtree
     form = plan_form(formdata=request.form, agency_id=agency.id)
     flag = current_flag(agency)
     if form.validate_on_submit():

@@ -10,6 +10,7 @@ from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
 from survey.models.response import Answer, Question, QuestionSet, Response
 from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
+from survey.models.staff_session import SignInThrottle, StaffSession
 
 __all__ = [
     "ActionPlan",
@@ -28,8 +29,10 @@ __all__ = [
     "QuestionSet",
     "Response",
     "Service",
+    "SignInThrottle",
     "Snapshot",
     "SnapshotEntry",
+    "StaffSession",
     "User",
     "api_key_agencies",
 ]

@@ -51,16 +51,17 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="viewer")
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    # Bumped on "sign out everywhere"; sessions carry it and stop matching.
+    # Bumped whenever every session ends at once (sign out everywhere, password reset):
+    # an audit-visible count; the sessions themselves end in survey.sessions.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     agency: Mapped[Agency | None] = relationship()
+    # Set by survey.sessions when a session is opened or loaded; what Flask-Login stores.
+    session_id = None  # str while signed in; not a column
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+    def get_id(self) -> str | None:
+        return self.session_id
 
     @property
     def is_active(self) -> bool:

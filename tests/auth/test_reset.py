@@ -6,11 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey.auth.reset import complete_reset, request_reset
 from survey.models import AuditLog, OutboxMessage, PasswordReset
 from survey.models.base import utcnow
+from survey.outbox import deliver_pending
 from survey.tokens import sha256_hex
 from tests import factories
 from tests.actions import csrf_token, sign_in
@@ -29,11 +30,36 @@ def ask_for_reset(client, email: str):
     return client.post("/auth/reset", data={"email": email, "csrf_token": token})
 
 
+class Capture:
+    """A sender that keeps what it sends: the only place a one-time link ever exists."""
+
+    def __init__(self) -> None:
+        self.sent = []
+
+    def send(self, message) -> None:
+        self.sent.append(message)
+
+
+def deliver(db) -> list:
+    capture = Capture()
+    deliver_pending(capture)
+    return capture.sent
+
+
 def link_from_outbox(db) -> str:
-    message = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
-    match = LINK_RE.search(message.body)
-    assert match, message.body
+    """Send what is queued and read the link from the sent e-mail (the table never holds it)."""
+    sent = deliver(db)
+    match = LINK_RE.search(sent[-1].body)
+    assert match, sent[-1].body
     return match.group(1)
+
+
+def fresh_reset(db, email: str = "manager@q1.example") -> str:
+    """Ask for a reset as another request would, minutes after any earlier one, and return its token."""
+    db.session.execute(update(PasswordReset).values(created_at=PasswordReset.created_at - timedelta(minutes=10)))
+    db.session.commit()
+    request_reset(email, "vi")
+    return link_from_outbox(db)
 
 
 def choose_password(client, token: str, password: str = NEW_PASSWORD, confirm: str | None = None):
@@ -53,7 +79,8 @@ def test_reset_link_is_written_to_the_outbox_not_sent(client, db, manager):
     message = db.session.scalar(select(OutboxMessage))
     assert message.to == "manager@q1.example" and message.kind == "password_reset"
     assert message.sent_at is None  # delivery is a separate job, never inline
-    assert LINK_RE.search(message.body)
+    assert not LINK_RE.search(message.body)  # issue 14: the link is made when sent, never stored
+    assert LINK_RE.search(deliver(db)[0].body)
 
 
 def test_the_page_is_the_same_whether_or_not_the_account_exists(client, db, manager):
@@ -61,6 +88,8 @@ def test_the_page_is_the_same_whether_or_not_the_account_exists(client, db, mana
     unknown = ask_for_reset(client, "nobody@q1.example")
     assert known.status_code == unknown.status_code == 200
     assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    # Both are queued (the same work either way); only the real account gets an e-mail.
+    assert [mail.to for mail in deliver(db)] == ["manager@q1.example"]
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
 
@@ -101,22 +130,18 @@ def test_unknown_or_malformed_links_are_refused(client, manager, token):
 
 
 def test_a_used_link_closes_the_users_other_links(app, db, manager):
-    first = request_reset("manager@q1.example", "vi")
-    second = request_reset("manager@q1.example", "vi")
+    first = fresh_reset(db)
+    second = fresh_reset(db)
     assert complete_reset(second, NEW_PASSWORD) is not None
     assert complete_reset(first, "yet another passphrase") is None
 
 
-def test_reset_signs_out_other_sessions_and_lifts_the_lock(app, db, manager):
+def test_reset_signs_out_other_sessions(app, db, manager):
     other_device = app.test_client()
     sign_in(other_device, "manager@q1.example")
-    manager.locked_until = utcnow() + timedelta(minutes=10)
-    db.session.commit()
-    token = request_reset("manager@q1.example", "vi")
+    token = fresh_reset(db)
     assert complete_reset(token, NEW_PASSWORD) is not None
     assert other_device.get("/manage/").status_code == 302
-    db.session.refresh(manager)
-    assert manager.locked_until is None and manager.failed_logins == 0
 
 
 def test_mismatched_passwords_are_reported(client, db, manager):
@@ -138,7 +163,7 @@ def test_reset_link_uses_the_configured_base_url_not_the_host_header(client, db,
         "/auth/reset", data={"email": "manager@q1.example", "csrf_token": token}, base_url="http://evil.example"
     )
     assert sent.status_code == 200
-    body = db.session.scalar(select(OutboxMessage.body))
+    body = deliver(db)[0].body
     assert "evil.example" not in body and "http://localhost/auth/reset/" in body
 
 
@@ -151,5 +176,5 @@ def test_reset_page_sends_no_referrer(client, db, manager):
 def test_reset_e_mail_follows_the_language_of_the_request(client, db, manager):
     client.get("/auth/reset?lang=en")
     ask_for_reset(client, "manager@q1.example")
-    message = db.session.scalar(select(OutboxMessage))
+    message = deliver(db)[0]
     assert message.subject == "Reset your password" and "works once" in message.body

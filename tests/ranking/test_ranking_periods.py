@@ -114,3 +114,9 @@ def test_periods_are_hashable_and_contain_their_start():
     assert period.contains(period.start)
     assert not period.contains(period.end)
     assert str(period) == "2026-Q1"
+
+
+@pytest.mark.parametrize("text", ["0001-01", "0001-Q1", "1999-12", "2101-01", "9999-Q4"])
+def test_parse_period_refuses_years_outside_2000_to_2100(text):
+    with pytest.raises(ValueError, match="year must be 2000-2100"):
+        parse_period(text)

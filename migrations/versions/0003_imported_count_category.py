@@ -1,14 +1,14 @@
 """Imported counts may carry a service category (case mix for other programmes' data).
 
-Revision ID: 0002_imported_count_category
-Revises: 0001
+Revision ID: 0003_imported_count_category
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_imported_count_category"
-down_revision = "0001"
+revision = "0003_imported_count_category"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
