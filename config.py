@@ -63,6 +63,7 @@ def env_bool(name: str, default: bool) -> Setting:
 class Config:
     """Development defaults: SQLite under ``instance/``, log-only mail."""
 
+    ENV_NAME = "development"  # production-only start-up checks key on it (survey/deploy_checks.py)
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key")
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'survey.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -87,7 +88,7 @@ class Config:
     RATELIMIT_SURVEY_TOKEN = env("RATELIMIT_SURVEY_TOKEN", "10 per hour")
     # Logging (survey/logs.py): "json" lines or plain "text", to standard error.
     LOG_FORMAT = env("LOG_FORMAT", "text")
-    LOG_LEVEL = (env("LOG_LEVEL", "INFO") or "INFO").upper()
+    LOG_LEVEL = Setting("LOG_LEVEL", "INFO", lambda _name, raw: raw.upper())
     # Client addresses in the access log are personal data: off unless needed.
     ACCESS_LOG_ADDRESSES = env_bool("ACCESS_LOG_ADDRESSES", False)
     # A staff session ends this many hours after sign-in (or at sign-out; see survey/sessions.py).
@@ -117,6 +118,7 @@ class Config:
 
 
 class TestConfig(Config):
+    ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
@@ -129,6 +131,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = env_bool("FORCE_HTTPS", True)
