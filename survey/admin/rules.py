@@ -60,7 +60,8 @@ def email_problem(value: str) -> str | None:
 
 
 def days_problem(value: str) -> str | None:
-    days = small_int(value, max_digits=6)
+    # The form value as typed: a padded " 3" is refused rather than guessed at.
+    days = small_int(value, max_digits=10) if value == value.strip() else None
     if days is None or days > MAX_COMMITTED_DAYS:
         return _("Enter a whole number of days from 0 to %(max)d.", max=MAX_COMMITTED_DAYS)
     return None
