@@ -20,6 +20,8 @@ from scipy.optimize import elementwise
 from ranking.bayes import _log_rising
 
 JEFFREYS = 0.5
+# Stands for M = inf in the grid: Beta posteriors this strong are the group mean itself.
+SPIKE_STRENGTH = 1e9
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,37 @@ class GridPosterior:
     method: str
 
 
+@dataclass(frozen=True)
+class HyperPrior:
+    """Prior on (mu, M) and the grid that integrates it.
+
+    mu is flat; M has density ∝ M^(-power) on [m_min, m_max] (power 1.5 is Gelman
+    et al.'s p(alpha, beta) ∝ (alpha + beta)^(-5/2), roughly flat in the between-agency
+    SD) plus a point mass `spike` at M = inf ("the agencies do not differ"), so
+    that when they do not, the posterior can say so instead of settling on a
+    moderate M. Each agency's own prior is the group Beta with probability
+    1 - `contamination`, else uniform.
+    """
+
+    m_min: float
+    m_max: float
+    m_points: int
+    mu_points: int
+    mu_width: float
+    power: float
+    spike: float
+    contamination: float
+    keep_mass: float
+
+    def spike_mass(self) -> float:
+        """Point mass at M = inf, scaled against the continuous part's total mass."""
+        if self.power == 1.0:
+            slab = np.log(self.m_max / self.m_min)
+        else:
+            slab = (self.m_min ** (1.0 - self.power) - self.m_max ** (1.0 - self.power)) / (self.power - 1.0)
+        return self.spike / (1.0 - self.spike) * slab
+
+
 def _log_choose(x: np.ndarray, n: np.ndarray) -> np.ndarray:
     return special.gammaln(n + 1) - special.gammaln(x + 1) - special.gammaln(n - x + 1)
 
@@ -52,7 +85,7 @@ def _log_choose(x: np.ndarray, n: np.ndarray) -> np.ndarray:
 def _grid(
     x: np.ndarray, n: np.ndarray, offset: np.ndarray, m_grid: np.ndarray, mu_points: int, width: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Grid nodes (logit mu, M) and the log cell size, one row of mu nodes per M.
+    """Grid nodes (logit mu, M) and each node's log width in logit mu, one row of mu nodes per M.
 
     Each row is centred on the precision-weighted mean of the agencies' empirical
     logits (offsets removed) under that M, half-width `width` standard errors.
@@ -60,8 +93,7 @@ def _grid(
     emp = np.log((x + 0.5) / (n - x + 0.5)) - offset
     p_bar = float(np.clip(x.sum() / n.sum(), 0.01, 0.99))
     within = 1.0 / (n * p_bar * (1.0 - p_bar))
-    logit_mu, strength, log_cell = [], [], []
-    step_log_m = float(np.log(m_grid[1] / m_grid[0]))
+    logit_mu, strength, log_width = [], [], []
     for m in m_grid:
         weight = 1.0 / (within + 1.0 / (p_bar * (1.0 - p_bar) * (m + 1.0)))
         centre = float(np.sum(weight * emp) / weight.sum())
@@ -69,8 +101,8 @@ def _grid(
         nodes = centre + se * np.linspace(-width, width, mu_points)
         logit_mu.append(nodes)
         strength.append(np.full(mu_points, m))
-        log_cell.append(np.full(mu_points, np.log(nodes[1] - nodes[0]) + np.log(step_log_m)))
-    return np.concatenate(logit_mu), np.concatenate(strength), np.concatenate(log_cell)
+        log_width.append(np.full(mu_points, np.log(nodes[1] - nodes[0])))
+    return np.concatenate(logit_mu), np.concatenate(strength), np.concatenate(log_width)
 
 
 def _mixture_quantile(
@@ -101,13 +133,15 @@ def _weighted_grid(
     n: np.ndarray,
     offset: np.ndarray,
     m_grid: np.ndarray,
-    mu_points: int,
-    mu_width: float,
-    prior_power: float,
-    contamination: float,
+    prior: HyperPrior,
 ) -> tuple[np.ndarray, ...]:
-    """Nodes, per-agency log-likelihoods and log posterior weight of every grid node."""
-    logit_mu, strength, log_cell = _grid(x, n, offset, m_grid, mu_points, mu_width)
+    """Nodes, per-agency log-likelihoods and log posterior weight of every grid node.
+
+    The nodes are the rows of `m_grid` (the continuous part of the prior on M)
+    plus one row at M = SPIKE_STRENGTH carrying the prior's point mass.
+    """
+    rows = np.append(m_grid, SPIKE_STRENGTH)
+    logit_mu, strength, log_width = _grid(x, n, offset, rows, prior.mu_points, prior.mu_width)
     mean_i = special.expit(logit_mu[None, :] + offset[:, None])
     a = mean_i * strength[None, :]
     b = (1.0 - mean_i) * strength[None, :]
@@ -115,40 +149,33 @@ def _weighted_grid(
     ll_group = log_choose + _log_rising(a, x[:, None]) + _log_rising(b, (n - x)[:, None])
     ll_group -= _log_rising(strength[None, :], n[:, None])
     # The uniform component's marginal likelihood is 1 / (n + 1) whatever x is.
-    ll_unif = np.log(contamination) - np.log(n + 1.0) if contamination > 0 else np.full(x.size, -np.inf)
-    ll_mix = np.logaddexp(np.log1p(-contamination) + ll_group, ll_unif[:, None])
+    eps = prior.contamination
+    ll_unif = np.log(eps) - np.log(n + 1.0) if eps > 0 else np.full(x.size, -np.inf)
+    ll_mix = np.logaddexp(np.log1p(-eps) + ll_group, ll_unif[:, None])
     loglik = ll_mix.sum(axis=0)
     mu = special.expit(logit_mu)
-    # Prior flat in mu and ∝ M^(-prior_power) in M, written per unit of (logit mu, log M).
-    log_prior = np.log(mu) + np.log1p(-mu) + (1.0 - prior_power) * np.log(strength)
-    return logit_mu, strength, a, b, ll_unif, ll_mix, loglik, loglik + log_prior + log_cell
+    # Flat in mu (density mu(1 - mu) per unit of logit mu); in M, density ∝ M^(-power)
+    # per unit of M, i.e. M^(1 - power) per unit of log M, times the row spacing.
+    step_log_m = float(np.log(m_grid[1] / m_grid[0])) if m_grid.size > 1 else 1.0
+    log_mass_m = (1.0 - prior.power) * np.log(strength) + np.log(step_log_m)
+    log_mass_m = np.where(strength == SPIKE_STRENGTH, np.log(prior.spike_mass()), log_mass_m)
+    log_prior = np.log(mu) + np.log1p(-mu) + log_width + log_mass_m
+    return logit_mu, strength, a, b, ll_unif, ll_mix, loglik, loglik + log_prior
 
 
 def grid_posterior(
-    x: np.ndarray,
-    n: np.ndarray,
-    offset: np.ndarray,
-    *,
-    level: float,
-    m_min: float,
-    m_max: float,
-    m_points: int,
-    mu_points: int,
-    mu_width: float,
-    prior_power: float,
-    keep_mass: float,
-    contamination: float,
-    temper: float,
+    x: np.ndarray, n: np.ndarray, offset: np.ndarray, *, level: float, prior: HyperPrior, temper: float
 ) -> GridPosterior:
     """Hierarchical beta-binomial posterior of every agency's rate, on a (logit mu, log M) grid.
 
-    x, n, offset: agencies with answers only. Each agency's prior is the group
-    Beta with probability 1 - `contamination` and a uniform Beta(1, 1) otherwise
-    (an epsilon-contaminated prior, Berger & Berliner 1986), so an agency far from
-    its group is shrunk less and a few outliers do not set the group. The grid weight of a node is
-    likelihood x prior x cell size; nodes are kept, largest first, until they hold
-    `keep_mass` of the total. Quantiles at (1 -/+ level)/2 are roots of the mixture CDF
-    (Chandrupatla 1997, scipy's elementwise find_root).
+    x, n, offset: agencies with answers only; `prior` as `HyperPrior`. The grid
+    weight of a node is likelihood x prior x cell size; nodes are kept, largest
+    first, until they hold `prior.keep_mass` of the total. Each agency's posterior
+    mixes, over the kept nodes, the conjugate Beta posterior whose prior is the
+    group Beta with its strength divided by `temper` (a power prior, Ibrahim & Chen
+    2000: it keeps the truly extreme agencies inside their intervals), and the
+    uniform component's Beta(1 + x, 1 + n - x). Quantiles at (1 -/+ level)/2 are
+    roots of the mixture CDF (Chandrupatla 1997, scipy's elementwise find_root).
     """
     tail = (1.0 - level) / 2.0
     if x.size < 3 or x.sum() in (0.0, n.sum()):
@@ -161,39 +188,49 @@ def grid_posterior(
 
     # Two passes: a coarse grid over [m_min, m_max] finds where the posterior of M lies,
     # then a grid of the same size covers that range (one coarse step beyond each end).
-    coarse = np.geomspace(m_min, m_max, m_points)
-    nodes = _weighted_grid(x, n, offset, coarse, mu_points, mu_width, prior_power, contamination)
-    row_mass = np.exp(nodes[-1] - nodes[-1].max()).reshape(m_points, mu_points).sum(axis=1)
-    alive = np.flatnonzero(row_mass >= row_mass.sum() * (1.0 - keep_mass))
-    lo_row, hi_row = max(alive[0] - 1, 0), min(alive[-1] + 1, m_points - 1)
-    fine = np.geomspace(coarse[lo_row], coarse[hi_row], m_points)
-    logit_mu, strength, a, b, ll_unif, ll_mix, loglik, log_w = _weighted_grid(
-        x, n, offset, fine, mu_points, mu_width, prior_power, contamination
-    )
+    coarse = np.geomspace(prior.m_min, prior.m_max, prior.m_points)
+    log_w = _weighted_grid(x, n, offset, coarse, prior)[-1]
+    row_mass = np.exp(log_w - log_w.max()).reshape(prior.m_points + 1, prior.mu_points).sum(axis=1)[:-1]
+    alive = np.flatnonzero(row_mass >= row_mass.max() * (1.0 - prior.keep_mass))
+    lo_row, hi_row = max(alive[0] - 1, 0), min(alive[-1] + 1, prior.m_points - 1)
+    fine = np.geomspace(coarse[lo_row], coarse[hi_row], prior.m_points)
+    logit_mu, strength, a, b, ll_unif, ll_mix, loglik, log_w = _weighted_grid(x, n, offset, fine, prior)
     mu = special.expit(logit_mu)
     mode = int(np.argmax(log_w))
     weight = np.exp(log_w - log_w[mode])
     weight /= weight.sum()
-    order = np.argsort(-weight, kind="stable")
-    count = int(np.searchsorted(np.cumsum(weight[order]), keep_mass)) + 1
-    keep = np.sort(order[: min(count, order.size)])
-    w_grid = weight[keep] / weight[keep].sum()
-    # Per agency: grid node weight times the chance the agency is from the group, plus
-    # the uniform component's posterior Beta(1 + x, 1 + n - x) with the rest.
-    from_unif = np.exp(ll_unif[:, None] - ll_mix[:, keep])
-    w = np.concatenate([w_grid[None, :] * (1.0 - from_unif), (from_unif @ w_grid)[:, None]], axis=1)
-    a_post = np.concatenate([a[:, keep] / temper + x[:, None], 1.0 + x[:, None]], axis=1)
-    b_post = np.concatenate([b[:, keep] / temper + (n - x)[:, None], 1.0 + (n - x)[:, None]], axis=1)
+    # Per agency and node: the chance the agency is from the group Beta (else uniform).
+    from_unif = np.exp(ll_unif[:, None] - ll_mix)
+    node_w = weight[None, :] * (1.0 - from_unif)
+    a_node = a / temper + x[:, None]
+    b_node = b / temper + (n - x)[:, None]
+    node_mean = a_node / (a_node + b_node)
+    node_m2 = node_mean * (1.0 - node_mean) / (a_node + b_node + 1.0) + node_mean**2
+    # Within each row of M the mixture over mu is one smooth bump: collapse it to the
+    # Beta with its mean and variance (the spike row's Betas are point masses, so its
+    # nodes alone would make the quantiles jump from node to node).
+    rows = prior.m_points + 1
+    row_w = node_w.reshape(x.size, rows, -1).sum(axis=2)
+    safe_w = np.where(row_w > 0, row_w, 1.0)
+    row_mean = (node_w * node_mean).reshape(x.size, rows, -1).sum(axis=2) / safe_w
+    row_m2 = (node_w * node_m2).reshape(x.size, rows, -1).sum(axis=2) / safe_w
+    row_var = np.maximum(row_m2 - row_mean**2, 1e-300)
+    total = np.maximum(row_mean * (1.0 - row_mean) / row_var - 1.0, 1e-6)
+    keep = np.flatnonzero(row_w.max(axis=0) >= 1.0 - prior.keep_mass)
+    w = np.concatenate([row_w[:, keep], 1.0 - row_w.sum(axis=1, keepdims=True)], axis=1)
+    w = np.maximum(w, 0.0)
+    a_post = np.concatenate([row_mean[:, keep] * total[:, keep], 1.0 + x[:, None]], axis=1)
+    b_post = np.concatenate([(1.0 - row_mean[:, keep]) * total[:, keep], 1.0 + (n - x)[:, None]], axis=1)
     comp_mean = a_post / (a_post + b_post)
     comp_var = comp_mean * (1.0 - comp_mean) / (a_post + b_post + 1.0)
-    mean = np.sum(w * comp_mean, axis=1)
-    var = np.maximum(np.sum(w * (comp_var + comp_mean**2), axis=1) - mean**2, 0.0)
+    mean = np.sum(w * comp_mean, axis=1) / w.sum(axis=1)
+    var = np.maximum(np.sum(w * (comp_var + comp_mean**2), axis=1) / w.sum(axis=1) - mean**2, 0.0)
+    w = w / w.sum(axis=1, keepdims=True)
     comp_sd = np.sqrt(comp_var)
     low = _mixture_quantile(tail, a_post, b_post, w, comp_mean, comp_sd)
     high = _mixture_quantile(1.0 - tail, a_post, b_post, w, comp_mean, comp_sd)
 
-    mu_k, m_k = mu[keep], strength[keep]
-    tau2 = float(np.sum(w_grid * (special.polygamma(1, mu_k * m_k) + special.polygamma(1, (1 - mu_k) * m_k))))
+    tau2 = float(np.sum(weight * (special.polygamma(1, mu * strength) + special.polygamma(1, (1 - mu) * strength))))
     alpha, beta = float(mu[mode] * strength[mode]), float((1.0 - mu[mode]) * strength[mode])
     nll = float(-loglik[mode])
     return GridPosterior(mean, np.sqrt(var), low, high, alpha, beta, tau2, nll, int(keep.size), "grid")

@@ -19,8 +19,8 @@ from ranking.stats import Z95, Z998, wilson_interval
 from ranking.v2.casemix import loo_expected, odds_offset, remove_offset, remove_offset_slope
 from ranking.v2.predictive import mid_p_tails, z_from_tails
 from ranking.v2.ranks import arcsine_estimates, marginal_rank_sets, point_ranks, rankability, simultaneous_rank_sets
-from ranking.v2.scores import grid_posterior
-from ranking.v2.variance import fit_spread
+from ranking.v2.scores import HyperPrior, grid_posterior
+from ranking.v2.variance import fit_spread, shifted
 
 METHOD_VERSION_2 = "2.0.0"
 MIN_AGENCIES_FOR_SPREAD = 3
@@ -38,7 +38,7 @@ class MethodParams2:
     suppress_below: int = 5
     min_rank_n: int = 30
     casemix_shrink: float = 50.0
-    spread_exclude_z: float = Z998
+    spread_exclude_z: float = 2.575829
     spread_m_min: float = 0.1
     spread_m_max: float = 1e7
     spread_max_iter: int = 20
@@ -49,6 +49,7 @@ class MethodParams2:
     grid_mu_width: float = 6.0
     grid_prior_power: float = 1.5
     grid_keep_mass: float = 1.0 - 1e-5
+    prior_spike: float = 0.5
     prior_contamination: float = 0.05
     prior_temper: float = 1.75
     rank_level: float = 0.95
@@ -87,21 +88,26 @@ def _bands(
     """Robust spread, mid-p z against the beta-binomial and binomial predictives, limits, bands."""
     exclude_tail = float(sps.norm.sf(params.spread_exclude_z))
     if fit.sum() >= MIN_AGENCIES_FOR_SPREAD:
+        # A canonical order makes the optimiser's path, and so the fit, independent of input order.
+        idx = np.flatnonzero(fit)
+        idx = idx[np.lexsort((expected[idx], x[idx], n[idx]))]
         spread = fit_spread(
-            x[fit],
-            n[fit],
-            expected[fit],
+            x[idx],
+            n[idx],
+            expected[idx],
             exclude_tail=exclude_tail,
             m_min=params.spread_m_min,
             m_max=params.spread_m_max,
             max_iter=params.spread_max_iter,
         )
         strength, start, iterations, converged = spread.strength, spread.start, spread.iterations, spread.converged
+        shift = spread.shift
         kept = np.zeros(x.size, dtype=bool)
-        kept[fit] = spread.kept
+        kept[idx] = spread.kept
     else:
         strength, start, iterations, converged, kept = np.inf, np.inf, 0, True, fit.copy()
-    e_fit = np.where(fit, expected, np.nan)
+        shift = 0.0
+    e_fit = np.where(fit, shifted(expected, shift), np.nan)
     tail95, tail998 = float(sps.norm.sf(params.z95)), float(sps.norm.sf(params.z998))
     log_low, log_high, limits = mid_p_tails(x, n, e_fit, strength, (tail95, tail998))
     raw_low, raw_high, _ = mid_p_tails(x, n, e_fit, np.inf)
@@ -127,6 +133,8 @@ def _bands(
         "phi": float(np.mean(z_raw[fit] ** 2)) if fit.any() else np.nan,
         # Arcsine-scale between-agency variance: Var(asin sqrt(theta)) ~ 1/(4(M + 1)).
         "tau2": 0.25 / (strength + 1.0) if fit.any() else np.nan,
+        "expected": e_fit,
+        "band_shift": shift,
         "band_strength": strength,
         "band_strength_start": start,
         "band_kept": kept,
@@ -206,19 +214,23 @@ def league_table(
     fit = has_data & np.isfinite(expected)
     bands = _bands(x_arr, n_arr, expected, fit, params)
 
-    post = grid_posterior(
-        x_arr[has_data],
-        n_arr[has_data],
-        offset[has_data],
-        level=params.credible_level,
+    prior = HyperPrior(
         m_min=params.grid_m_min,
         m_max=params.grid_m_max,
         m_points=params.grid_m_points,
         mu_points=params.grid_mu_points,
         mu_width=params.grid_mu_width,
-        prior_power=params.grid_prior_power,
-        keep_mass=params.grid_keep_mass,
+        power=params.grid_prior_power,
+        spike=params.prior_spike,
         contamination=params.prior_contamination,
+        keep_mass=params.grid_keep_mass,
+    )
+    post = grid_posterior(
+        x_arr[has_data],
+        n_arr[has_data],
+        offset[has_data],
+        level=params.credible_level,
+        prior=prior,
         temper=params.prior_temper,
     )
     scores = {k: np.full(n_arr.size, np.nan) for k in ("score", "score_low", "score_high", "score_sd", "a", "b")}
@@ -245,7 +257,7 @@ def league_table(
         "rate": rate,
         "rate_low": rate_low,
         "rate_high": rate_high,
-        "expected": expected,
+        "expected": bands["expected"],
         "adjusted_rate": np.where(has_data & fit, remove_offset(rate, offset), np.where(has_data, rate, np.nan)),
         "z_raw": bands["z_raw"],
         "z": bands["z"],
@@ -290,6 +302,7 @@ def league_table(
         "rankability_threshold": params.rankability_threshold,
         "unranked_reason": ranks["unranked_reason"],
         "tau2_logit": post.tau2_logit,
+        "band_shift": bands["band_shift"],
         "band_strength": bands["band_strength"],
         "band_strength_start": bands["band_strength_start"],
         "band_kept": bands["band_kept"],
