@@ -39,6 +39,7 @@ class MethodParams2:
     min_rank_n: int = 30
     casemix_shrink: float = 50.0
     spread_exclude_z: float = 2.575829
+    spread_final_z: float = Z998
     spread_m_min: float = 0.1
     spread_m_max: float = 1e7
     spread_max_iter: int = 20
@@ -96,6 +97,7 @@ def _bands(
             n[idx],
             expected[idx],
             exclude_tail=exclude_tail,
+            final_tail=float(sps.norm.sf(params.spread_final_z)),
             m_min=params.spread_m_min,
             m_max=params.spread_m_max,
             max_iter=params.spread_max_iter,

@@ -35,7 +35,7 @@ def test_no_spread_gives_binomial():
     n = np.full(200, 100.0)
     x = rng.binomial(100, 0.9, 200).astype(float)
     e, _ = loo_expected(x, n)
-    fit = fit_spread(x, n, e, exclude_tail=0.005, m_min=0.1, m_max=1e7, max_iter=20)
+    fit = fit_spread(x, n, e, exclude_tail=0.005, final_tail=0.001, m_min=0.1, m_max=1e7, max_iter=20)
     assert fit.strength > 1e3 and fit.converged
 
 
@@ -46,7 +46,7 @@ def test_failing_minority_does_not_mask_itself():
     p = np.where(failing, beta_group(rng, 0.70, 0.05, 300), beta_group(rng, 0.87, 0.03, 300))
     x = rng.binomial(n.astype(int), p).astype(float)
     e, _ = loo_expected(x, n)
-    fit = fit_spread(x, n, e, exclude_tail=0.005, m_min=0.1, m_max=1e7, max_iter=20)
+    fit = fit_spread(x, n, e, exclude_tail=0.005, final_tail=0.001, m_min=0.1, m_max=1e7, max_iter=20)
     true_m = 0.87 * 0.13 / 0.03**2 - 1
     # Within a factor 1.6 of the clean group's strength; a plain fit would be ~3x too spread.
     assert true_m / 1.6 < fit.strength < true_m * 1.6
