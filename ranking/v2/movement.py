@@ -2,14 +2,17 @@
 
 Movement compares posterior means (scores), not raw rates: an agency flagged
 after a bad month has already been pulled toward its group, so a "recovery"
-that is only regression to the mean is not reported as a large change (Jones &
-Spiegelhalter 2009, "Identifying poorly performing hospitals"). The test uses the
-sampling SD of each shrunk score when the true rate does not change: a score
-that moves w = n/(n + M) of the way from the group to the data has sampling
-variance w * sd^2, where sd is its posterior SD and w = n sd^2 / (s (1 - s)) can be
-read back from the stored score s, sd and n. Across the agencies of a group,
-calls are controlled with Benjamini & Hochberg's (1995) false-discovery rate,
-and only agencies with at least `min_n` answers in both periods are tested.
+that is only regression to the mean is not reported (Jones & Spiegelhalter
+2009, "Identifying poorly performing hospitals"). The two posteriors are
+treated as independent; z = difference / sqrt(sd_now^2 + sd_prev^2), the
+posterior SDs including the uncertainty of the group's own level. (Using the
+sampling SD of a shrunk score instead is sharper for one agency, but every
+agency's score moves with its group's estimated mean, so in a group whose
+agencies do not differ a small move of that mean was "significant" for
+everyone at once: 90% false alarms in 12 months in the calibration.) Across the
+agencies of a group, calls are controlled with Benjamini & Hochberg's (1995)
+false-discovery rate, and only agencies with at least `min_n` answers in both
+periods are tested at all.
 """
 
 from __future__ import annotations
@@ -35,16 +38,6 @@ def benjamini_hochberg(p: ArrayLike, q: float) -> tuple[np.ndarray, np.ndarray]:
         return adjusted, np.isfinite(adjusted) & (adjusted <= q)
 
 
-def shrinkage_weight(score: np.ndarray, sd: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """How far a score moved from its group toward its own data: w = min(1, n sd^2 / (s(1 - s))).
-
-    From a Beta posterior's variance s(1 - s)/(n + M + 1) ~ sd^2, so n/(n + M) ~ n sd^2 / (s(1 - s)).
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.clip(n * sd**2 / (score * (1.0 - score)), 0.0, 1.0)
-    return np.where(np.isfinite(weight), weight, 1.0)
-
-
 def score_movement(
     score_now: ArrayLike,
     sd_now: ArrayLike,
@@ -63,13 +56,11 @@ def score_movement(
     Inputs per agency and period: `score` and `score_sd` of a method 2 table (or,
     for a method 1 previous period, the Beta posterior mean and SD from
     alpha_post, beta_post) and the number of answers. Returns arrays:
-    diff, diff_low, diff_high (`level` interval of the change of shrunk scores),
-    z, p, p_adjusted (BH),
+    diff, diff_low, diff_high (`level` interval), z, p, p_adjusted (BH),
     tested (both periods have >= min_n answers), significant (tested and BH
     rejects at q), power (chance a true change of `delta` is seen at the
     unadjusted two-sided 1 - level test, normal approximation), and the
-    parameters used. The SE is the sampling SD of the change of shrunk scores
-    under no true change, sqrt(w_now sd_now^2 + w_prev sd_prev^2) (`shrinkage_weight`).
+    parameters used.
     """
     arrays = [
         np.atleast_1d(np.asarray(v, dtype=float)) for v in (score_now, sd_now, n_now, score_prev, sd_prev, n_prev)
@@ -80,16 +71,13 @@ def score_movement(
     with np.errstate(invalid="ignore"):
         valid = np.isfinite(s_now) & np.isfinite(s_prev) & (v_now > 0) & (v_prev > 0)
         tested = valid & (c_now >= min_n) & (c_prev >= min_n)
-    w_now, w_prev = shrinkage_weight(s_now, v_now, c_now), shrinkage_weight(s_prev, v_prev, c_prev)
-    se = np.where(valid, np.sqrt(np.where(valid, w_now * v_now**2 + w_prev * v_prev**2, 1.0)), np.nan)
-    # A true change delta moves the shrunk score by about w delta.
-    shift = delta * 0.5 * (w_now + w_prev)
+    se = np.where(valid, np.sqrt(np.where(valid, v_now**2 + v_prev**2, 1.0)), np.nan)
     diff = np.where(valid, s_now - s_prev, np.nan)
     z_crit = stats.norm.isf((1.0 - level) / 2.0)
     z = diff / se
     p = np.where(tested, 2.0 * stats.norm.sf(np.abs(z)), np.nan)
     p_adjusted, significant = benjamini_hochberg(p, q)
-    power = np.where(valid, stats.norm.sf(z_crit - shift / se) + stats.norm.cdf(-z_crit - shift / se), np.nan)
+    power = np.where(valid, stats.norm.sf(z_crit - delta / se) + stats.norm.cdf(-z_crit - delta / se), np.nan)
     return {
         "diff": diff,
         "diff_low": diff - z_crit * se,
