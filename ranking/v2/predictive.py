@@ -127,3 +127,16 @@ def z_from_tails(log_low: np.ndarray, log_high: np.ndarray) -> np.ndarray:
         z_low = special.ndtri_exp(np.where(below, log_low, -1.0))
         z_high = -special.ndtri_exp(np.where(below, -1.0, log_high))
     return np.where(np.isfinite(log_low), np.where(below, z_low, z_high), np.nan)
+
+
+def funnel_curve(n_grid: ArrayLike, expected: float, strength: float, tail: float) -> tuple[np.ndarray, np.ndarray]:
+    """Method 2 funnel limits for a grid of sizes (for charts): lowest and highest rate inside.
+
+    Same rule as the bands: a rate k/n is inside when both its mid-p tails under
+    BetaBinomial(n, eM, (1 - e)M) are >= `tail` (e.g. 0.025 for 95%, 0.001 for 99.8%).
+    For a group without case mix use e = the group's centre (the `expected` of a
+    typical agency) and M = the table's `band_strength`.
+    """
+    n_arr = np.atleast_1d(np.asarray(n_grid, dtype=float))
+    _, _, limits = mid_p_tails(np.zeros(n_arr.size), n_arr, np.full(n_arr.size, expected), strength, (tail,))
+    return limits[tail]

@@ -75,3 +75,13 @@ def test_all_satisfied_under_30_is_never_beyond_99_8(n, p_bar):
     # Binomial predictive (no spread) is the narrowest method 2 can use.
     _, log_high, _ = mid_p_tails([n], [n], [p_bar], np.inf)
     assert log_high[0] >= np.log(stats.norm.sf(Z998))
+
+
+def test_funnel_curve_matches_the_table_limits():
+    from ranking.v2 import funnel_curve, league_table
+
+    x, n = [45, 88, 130, 20, 9, 300, 61, 140], [60, 100, 150, 30, 10, 330, 80, 200]
+    out = league_table(x, n)
+    # Agency 1's own limits are the curve at its n and its expected rate.
+    low, high = funnel_curve([60], out["expected"][0], out["band_strength"], stats.norm.sf(Z95))
+    assert low[0] == out["limit95_low"][0] and high[0] == out["limit95_high"][0]
