@@ -1,0 +1,114 @@
+"""Rank sets and rankability (method 2.0.0, §M2.6).
+
+Rank sets follow Mogstad, Romano, Shaikh & Wilhelm (2024, "Inference for ranks
+with applications to mobility across neighbourhoods and academic achievement
+across countries", REStud): agency i's rank lies in
+[1 + #{j surely better than i}, I - #{j surely worse than i}], where "surely"
+means the pairwise difference is significant after a Holm step-down over the
+family. Marginal sets use the I - 1 comparisons of agency i; simultaneous sets
+(valid for "top k" / "bottom k" statements) use all I(I - 1)/2 pairs. The
+estimates are variance-stabilised arcsine rates (Anscombe 1948), with the case-mix
+odds removed, so no random draws are involved and the sets do not move with a seed.
+Rankability is Lingsma et al.'s (2009; 2010) share of the spread that is real.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from ranking.v2.casemix import remove_offset
+
+# Rows of the I x I comparison matrix processed at a time (memory bound for large groups).
+_ROWS = 512
+
+
+def arcsine_estimates(x: np.ndarray, n: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Anscombe's asin(sqrt((x + 3/8)/(n + 3/4))) of the case-mix adjusted rate, SE 1/(2 sqrt(n + 1/2))."""
+    p = remove_offset((x + 0.375) / (n + 0.75), offset)
+    return np.arcsin(np.sqrt(p)), 0.5 / np.sqrt(n + 0.5)
+
+
+def _holm_cutoffs(count: int, alpha: float) -> np.ndarray:
+    """|z| a k-th largest two-sided statistic must reach under Holm: Phi^-1(1 - alpha/(2(m - k + 1)))."""
+    return stats.norm.isf(alpha / (2.0 * (count - np.arange(count))))
+
+
+def _holm_rejected(abs_z_sorted_desc: np.ndarray, cutoffs: np.ndarray) -> np.ndarray:
+    """Number of Holm rejections per row, from |z| sorted in decreasing order."""
+    fails = abs_z_sorted_desc < cutoffs
+    first_fail = np.where(fails.any(axis=1), fails.argmax(axis=1), fails.shape[1])
+    return first_fail
+
+
+def marginal_rank_sets(est: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each agency's (1 - alpha) rank set, one agency at a time (MRSW 2024, §3.1, Holm)."""
+    count = est.size
+    low = np.ones(count)
+    high = np.full(count, float(count))
+    if count < 2:
+        return low, high
+    cutoffs = _holm_cutoffs(count - 1, alpha)
+    for start in range(0, count, _ROWS):
+        rows = slice(start, min(start + _ROWS, count))
+        z = (est[None, :] - est[rows, None]) / np.sqrt(se[None, :] ** 2 + se[rows, None] ** 2)
+        idx = np.arange(rows.start, rows.stop)
+        z[np.arange(z.shape[0]), idx] = 0.0
+        # Drop the self-comparison: sort |z| and cut the zero at the end.
+        order = np.argsort(-np.abs(z), axis=1, kind="stable")[:, : count - 1]
+        z_sorted = np.take_along_axis(z, order, axis=1)
+        rejected = _holm_rejected(np.abs(z_sorted), cutoffs)
+        taken = np.arange(count - 1)[None, :] < rejected[:, None]
+        better = np.sum(taken & (z_sorted > 0), axis=1)
+        worse = np.sum(taken & (z_sorted < 0), axis=1)
+        low[rows] = 1 + better
+        high[rows] = count - worse
+    return low, high
+
+
+def simultaneous_rank_sets(est: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rank sets that hold for all agencies at once with probability >= 1 - alpha (MRSW 2024, §3.2)."""
+    count = est.size
+    low = np.ones(count)
+    high = np.full(count, float(count))
+    if count < 2:
+        return low, high
+    upper = np.triu_indices(count, k=1)
+    z = (est[upper[1]] - est[upper[0]]) / np.sqrt(se[upper[0]] ** 2 + se[upper[1]] ** 2)
+    pairs = z.size
+    abs_sorted = np.sort(np.abs(z))[::-1]
+    fails = abs_sorted < _holm_cutoffs(pairs, alpha)
+    rejected = int(fails.argmax()) if fails.any() else pairs
+    if rejected == 0:
+        return low, high
+    # Holm rejects the `rejected` largest |z|; ties at the cut are all rejected or none.
+    threshold = abs_sorted[rejected - 1]
+    sig = np.abs(z) >= threshold
+    # z > 0: the second agency of the pair (j) is better than the first (i).
+    j_better = sig & (z > 0)
+    i_better = sig & (z < 0)
+    better_than_i = np.bincount(upper[0], weights=j_better, minlength=count) + np.bincount(
+        upper[1], weights=i_better, minlength=count
+    )
+    worse_than_i = np.bincount(upper[0], weights=i_better, minlength=count) + np.bincount(
+        upper[1], weights=j_better, minlength=count
+    )
+    return 1 + better_than_i, count - worse_than_i
+
+
+def rankability(tau2_logit: float, n: np.ndarray, mean: float) -> float:
+    """Lingsma et al.'s rankability tau2 / (tau2 + median within-agency variance), logit scale.
+
+    Within-agency variance 1 / (n_i mu (1 - mu)) is the binomial variance of an
+    agency's logit rate; the median is over the agencies that could be ranked.
+    NaN when tau2 is unknown or no agency qualifies.
+    """
+    if n.size == 0 or not np.isfinite(tau2_logit) or not 0.0 < mean < 1.0:
+        return np.nan
+    within = float(np.median(1.0 / (n * mean * (1.0 - mean))))
+    return float(tau2_logit / (tau2_logit + within))
+
+
+def point_ranks(score: np.ndarray) -> np.ndarray:
+    """Rank 1 = best by score; ties share the average rank."""
+    return stats.rankdata(-score, method="average")
