@@ -7,7 +7,7 @@ salt, no date metadata) so the same snapshot always yields the same bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
 
@@ -65,8 +65,13 @@ def funnel_svg(
     title: str,
     x_label: str = RESPONSES,
     y_label: str = SHARE_SATISFIED,
+    limits: Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> str:
-    """Rate against responses with 95% and 99.8% limits around ``target`` (METHODOLOGY §5)."""
+    """Rate against responses with 95% and 99.8% limits around ``target``.
+
+    ``limits(grid, z)`` gives a method's own limits (method 2's exact mid-p limits);
+    without it, the arcsine limits of METHODOLOGY §5 with ``tau2`` are drawn.
+    """
     n_arr = np.asarray(n, dtype=float)
     rate_arr = np.asarray(rate, dtype=float)
     keep = np.isfinite(n_arr) & np.isfinite(rate_arr) & (n_arr > 0)
@@ -74,7 +79,7 @@ def funnel_svg(
     if keep.any() and np.isfinite(target):
         grid = np.geomspace(max(1.0, n_arr[keep].min() * 0.8), n_arr[keep].max() * 1.25, 200)
         for z_c, key, style in ((Z95, "95", "--"), (Z998, "998", "-")):
-            low, high = funnel_limits(grid, target, tau2 or 0.0, z_c)
+            low, high = limits(grid, z_c) if limits else funnel_limits(grid, target, tau2 or 0.0, z_c)
             label = LIMITS[key]
             ax.plot(grid, low, style, color=LIMIT_COLOURS[key], linewidth=1, label=label)
             ax.plot(grid, high, style, color=LIMIT_COLOURS[key], linewidth=1)

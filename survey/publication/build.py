@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from ranking.movement import score_movement
 from ranking.periods import Period
 from survey.models import Agency, Snapshot, SnapshotEntry
 from survey.models.base import to_naive_utc
@@ -21,16 +20,16 @@ from survey.publication.charts import render_snapshot_charts
 from survey.publication.counts import AgencyCounts
 from survey.publication.disclosure import protected_mask
 from survey.publication.ledger import chain_hash, clean_number, seed_for
-from survey.publication.methods import MethodParams, league_table_for
+from survey.publication.methods import (
+    GROUP_KEYS_V2,
+    RANK_KEYS,
+    Params,
+    figure_keys,
+    league_table_for,
+    movement,
+    score_and_sd,
+)
 from survey.publication.snapshots import chain_head, latest_snapshot
-
-FIGURE_KEYS = (
-    "rate", "rate_low", "rate_high", "expected", "adjusted_rate", "z", "band", "limit95_low", "limit95_high",
-    "limit998_low", "limit998_high", "score", "score_low", "score_high", "rank", "rank_low", "rank_high",
-)  # fmt: skip
-# A hidden agency's row carries nothing computed from its answers (the expected rate
-# would reveal its mix of services).
-WITHHELD_WHEN_SUPPRESSED = set(FIGURE_KEYS)
 
 
 def group_inputs(agencies: list[Agency], counts: dict[int, AgencyCounts]) -> dict[str, Any]:
@@ -51,7 +50,7 @@ def group_inputs(agencies: list[Agency], counts: dict[int, AgencyCounts]) -> dic
     }
 
 
-def compute_table(inputs: dict[str, Any], params: MethodParams, seed: int) -> dict[str, Any]:
+def compute_table(inputs: dict[str, Any], params: Params, seed: int) -> dict[str, Any]:
     """Run the method on stored inputs: used at publication and again by ``verify``."""
     n_by_cat, x_by_cat = inputs["n_by_cat"], inputs["x_by_cat"]
     use_case_mix = len(inputs["categories"]) > 1
@@ -66,16 +65,16 @@ def compute_table(inputs: dict[str, Any], params: MethodParams, seed: int) -> di
     )
 
 
-def previous_posteriors(session: Session, period: Period, peer_group: str) -> dict[str, tuple[float, float]]:
-    """Posterior parameters of each agency in the latest snapshot of the previous period."""
+def previous_scores(session: Session, period: Period, peer_group: str) -> dict[str, tuple[float, float, int]]:
+    """Score, its SD and the answers of each agency shown in the previous period's current snapshot."""
     previous = latest_snapshot(session, period.previous().key, peer_group)
     if previous is None:
         return {}
     found = {}
     for entry in previous.entries:
-        a, b = entry.figures.get("alpha_post"), entry.figures.get("beta_post")
-        if a is not None and b is not None:
-            found[entry.agency_code] = (a, b)
+        summary = score_and_sd(entry.figures)
+        if summary is not None and not entry.suppressed and entry.responses:
+            found[entry.agency_code] = (*summary, entry.responses)
     return found
 
 
@@ -85,7 +84,7 @@ def build_snapshot(
     peer_group: str,
     agencies: list[Agency],
     counts: dict[int, AgencyCounts],
-    params: MethodParams,
+    params: Params,
     *,
     revision: int,
     provisional: bool,
@@ -106,14 +105,16 @@ def build_snapshot(
         inputs["parent_keys"],
         table["suppressed"],
     )
-    before = previous_posteriors(session, period, peer_group)
-    movement = movement_for(agencies, table, before)
+    before = previous_scores(session, period, peer_group)
+    changes = movement(params, table, inputs["n_by_cat"].sum(axis=1), [before.get(a.code) for a in agencies])
+    keys = figure_keys(params.version)
     entries = [
-        make_entry(
-            position, agency, counts.get(agency.id, AgencyCounts()), table, movement, inputs, bool(hidden[position])
-        )
+        make_entry(position, agency, counts.get(agency.id, AgencyCounts()), table, changes[position], inputs, keys)
         for position, agency in enumerate(agencies)
     ]
+    for entry, is_hidden in zip(entries, hidden, strict=True):
+        if is_hidden:
+            withhold(entry, keys)
     summary = summarise(table, entries, inputs["categories"], correction)
     snapshot = Snapshot(
         period=period.key,
@@ -137,16 +138,6 @@ def build_snapshot(
     return snapshot
 
 
-def movement_for(agencies: list[Agency], table: dict[str, Any], before: dict[str, tuple[float, float]]):
-    size = len(agencies)
-    a_prev = np.full(size, np.nan)
-    b_prev = np.full(size, np.nan)
-    for i, agency in enumerate(agencies):
-        if agency.code in before:
-            a_prev[i], b_prev[i] = before[agency.code]
-    return score_movement(table["alpha_post"], table["beta_post"], a_prev, b_prev)
-
-
 def _value(table: dict[str, Any], key: str, i: int) -> Any:
     value = table[key][i]
     if isinstance(value, np.str_):
@@ -159,37 +150,26 @@ def make_entry(
     agency: Agency,
     counts: AgencyCounts,
     table: dict[str, Any],
-    movement,
+    change: dict[str, Any] | None,
     inputs: dict[str, Any],
-    suppressed: bool,
+    keys: tuple[str, ...],
 ) -> SnapshotEntry:
-    ranked = bool(table["ranked"][position]) and not suppressed
-    figures: dict[str, Any] = {key: _value(table, key, position) for key in FIGURE_KEYS}
+    """One agency's published row: the method's figures, movement, rates from case data and its inputs."""
+    ranked = bool(table["ranked"][position])
+    figures: dict[str, Any] = {key: _value(table, key, position) for key in keys}
     if not ranked:
-        figures.update(rank=None, rank_low=None, rank_high=None)
+        figures.update(dict.fromkeys(k for k in RANK_KEYS if k in figures))
     else:  # rank ranges are whole ranks; a point rank is fractional only when agencies tie
-        figures["rank_low"], figures["rank_high"] = int(figures["rank_low"]), int(figures["rank_high"])
+        for key in RANK_KEYS[1:]:
+            if figures.get(key) is not None:
+                figures[key] = int(figures[key])
         if float(figures["rank"]).is_integer():
             figures["rank"] = int(figures["rank"])
-    if suppressed:
-        figures.update(dict.fromkeys(WITHHELD_WHEN_SUPPRESSED))
-    diff, low, high, significant = (clean_number(m[position]) for m in movement)
-    figures["movement"] = (
-        None
-        if diff is None or suppressed
-        else {
-            "change": diff,
-            "low": low,
-            "high": high,
-            "significant": bool(significant),
-        }
-    )
+    figures["movement"] = change
     figures["alpha_post"] = clean_number(table["alpha_post"][position])
     figures["beta_post"] = clean_number(table["beta_post"][position])
     figures["on_time_rate"] = counts.on_time / counts.cases if counts.cases else None
-    figures["response_rate"] = (
-        min(counts.responses / counts.invitations, 1.0) if counts.invitations and not suppressed else None
-    )
+    figures["response_rate"] = min(counts.responses / counts.invitations, 1.0) if counts.invitations else None
     figures["inputs"] = {
         "n_by_category": [int(v) for v in inputs["n_by_cat"][position]],
         "x_by_category": [int(v) for v in inputs["x_by_cat"][position]],
@@ -201,15 +181,23 @@ def make_entry(
         agency_name=agency.name_vi,
         agency_name_en=agency.name_en,
         parent_code=agency.parent.code if agency.parent else None,
-        suppressed=suppressed,
+        suppressed=False,
         ranked=ranked,
-        responses=None if suppressed else counts.responses,
-        positive=None if suppressed else counts.positive,
+        responses=counts.responses,
+        positive=counts.positive,
         invitations=counts.invitations,
         cases=counts.cases,
         on_time=counts.on_time,
         figures=figures,
     )
+
+
+def withhold(entry: SnapshotEntry, keys: tuple[str, ...]) -> None:
+    """Hide an agency: its counts and everything computed from its answers (the expected
+    rate would reveal its mix of services; a score, its share)."""
+    entry.suppressed, entry.ranked = True, False
+    entry.responses = entry.positive = None
+    entry.figures.update(dict.fromkeys(keys), movement=None, response_rate=None, alpha_post=None, beta_post=None)
 
 
 def summarise(table: dict[str, Any], entries: list[SnapshotEntry], categories: list[str], correction: str | None):
@@ -248,7 +236,7 @@ def summarise(table: dict[str, Any], entries: list[SnapshotEntry], categories: l
         "fit_converged": bool(table["fit_converged"]),
         "fit_method": str(table["fit_method"]),
         "correction": correction,
-    }
+    } | {key: clean_number(table[key]) for key in GROUP_KEYS_V2 if key in table}
 
 
 def snapshot_content(snapshot: Snapshot) -> dict[str, Any]:

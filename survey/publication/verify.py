@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.models import Snapshot
-from survey.publication.build import FIGURE_KEYS, WITHHELD_WHEN_SUPPRESSED, compute_table, snapshot_content
+from survey.publication.build import compute_table, snapshot_content
 from survey.publication.ledger import chain_hash, clean_number
-from survey.publication.methods import params_from
+from survey.publication.methods import RANK_KEYS, figure_keys, params_from
 
 TOLERANCE = 1e-9
 
@@ -49,10 +49,10 @@ def verify_snapshot(snapshot: Snapshot) -> list[str]:
     problems = []
     table = compute_table(stored_inputs(snapshot), params_from(snapshot.parameters), snapshot.seed)
     for i, entry in enumerate(sorted(snapshot.entries, key=lambda e: e.position)):
-        for key in FIGURE_KEYS:
-            if entry.suppressed and key in WITHHELD_WHEN_SUPPRESSED:
-                continue
-            if key.startswith("rank") and not entry.ranked:
+        if entry.suppressed:  # a hidden row stores nothing computed from its answers
+            continue
+        for key in figure_keys(snapshot.method_version):
+            if key in RANK_KEYS and not entry.ranked:
                 continue
             fresh = table[key][i]
             fresh = (str(fresh) or None) if isinstance(fresh, np.str_) else clean_number(fresh)
