@@ -46,7 +46,7 @@ def test_live_figures_match_what_publication_would_say(db, city):
     assert (live.responses, live.positive) == (100, 30)
     for key in ("score", "score_low", "score_high", "rate", "rate_low", "rate_high", "rank"):
         assert getattr(live, key) == pytest.approx(entry.figures[key]), key
-    assert live.band == entry.figures["band"] == "below"
+    assert live.band == entry.figures["band"] == "well_below"  # 30% of 100 among wards at 80-90%
     assert live.ranked and live.rank_low <= live.rank <= live.rank_high and live.ranked_peers == 5
     scores = sorted(e.figures["score"] for e in snapshot.entries)
     assert live.peer_median == pytest.approx(scores[2])
@@ -136,7 +136,7 @@ def test_flag_comes_from_the_latest_published_snapshot(db, city):
     fill_wards(SEPT)
     publish(parse_period("2026-09"), actor="test", now=OCT_2, groups=["ward"], render_charts=False)
     flag = current_flag(agency(db, "Q1-BN"))
-    assert flag is not None and flag.band == "below" and flag.snapshot.period == "2026-09"
+    assert flag is not None and flag.band == "well_below" and flag.snapshot.period == "2026-09"
     assert current_flag(agency(db, "Q1-DK")) is None
     assert current_flag(agency(db, "Q1")) is None  # never published
 
@@ -148,7 +148,7 @@ def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     q1bn = agency(db, "Q1-BN").id
     html = client.get(f"/manage/?agency={q1bn}&lang=en").get_data(as_text=True)
     assert "Flagged in the latest publication" in html and f"/manage/plans/new?agency={q1bn}" in html
-    assert "Provisional." in html and "2026-09" in html and "Below expected" in html
+    assert "Provisional." in html and "2026-09" in html and "Well below expected" in html
     assert "Ease of the procedure" in html
     district = client.get("/manage/?lang=en").get_data(as_text=True)
     assert "Sub-agencies this month" in district and "Flagged in the latest publication" not in district
@@ -162,5 +162,5 @@ def test_flag_follows_the_most_recent_period_not_the_last_snapshot_written(db, c
     publish(parse_period("2026-10"), actor="test", now=now, groups=["ward"], render_charts=False)
     publish(parse_period("2026-Q3"), actor="test", now=now, groups=["ward"], render_charts=False)
     quarter = db.session.scalar(select(Snapshot).where(Snapshot.period == "2026-Q3"))
-    assert next(e for e in quarter.entries if e.agency_code == "Q1-BN").figures["band"] == "below"
+    assert next(e for e in quarter.entries if e.agency_code == "Q1-BN").figures["band"] == "well_below"
     assert current_flag(agency(db, "Q1-BN")) is None

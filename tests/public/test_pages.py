@@ -95,7 +95,7 @@ def test_low_response_rate_is_marked(site_client):
 def test_movement_says_whether_it_is_significant(site_client):
     page = site_client.get("/rankings/ward/2026-09?lang=en").text
     fell = page.split("Ward Q1-BN</a></th>")[1].split("</tr>")[0]
-    assert "−8.2 pts" in fell and "significant" in fell
+    assert "−10.6 pts" in fell and "significant" in fell  # method 2: the change of shrunk scores
     steady = page.split("Ward Q1-DK</a></th>")[1].split("</tr>")[0]
     assert "could be chance" in steady
 
@@ -171,7 +171,7 @@ def test_superseded_snapshot_links_to_its_correction(site, site_client):
     assert f'href="/snapshots/{ids.ward_september}"' in page
     assert re.search(r"<dt>Hash</dt><dd><code class=\"hash\">[0-9a-f]{64}</code>", page)
     assert re.search(r"<dt>Previous hash</dt><dd><code class=\"hash\">[0-9a-f]{64}</code>", page)
-    assert "<dt>Method version</dt><dd>1.0.0</dd>" in page
+    assert "<dt>Method version</dt><dd>2.0.0</dd>" in page
 
 
 def test_correction_names_what_it_corrects(site, site_client):

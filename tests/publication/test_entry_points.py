@@ -79,6 +79,8 @@ def test_rank_threshold_setting_reaches_the_cli_publication(db, city, database_u
         .where(Snapshot.peer_group == "ward")
     ).all()
     answered = {code: sum(figures["inputs"]["n_by_category"]) for code, _, figures, _ in rows}
-    assert {code for code, ranked, _, _ in rows if ranked} == {c for c, n in answered.items() if n >= 80}
-    assert any(20 <= n < 80 for n in answered.values())  # someone ranked at 30 is now unranked
+    shown = {code for code, _, figures, _ in rows if figures["rate"] is not None}  # hidden rows carry no figures
+    reasons = {code: figures["rank_reason"] for code, _, figures, _ in rows if code in shown}
+    assert {c for c, r in reasons.items() if r == "few_answers"} == {c for c in shown if answered[c] < 80}
+    assert any(30 <= n < 80 for n in answered.values())  # ranked at the default 30, not at 80
     assert {params["min_rank_n"] for *_, params in rows} == {80}
