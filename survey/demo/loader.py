@@ -30,6 +30,7 @@ from survey.demo.rows import case_and_invitation_rows, response_and_answer_rows
 from survey.extensions import db
 from survey.models import Agency, Answer, Case, Invitation, QuestionSet, Response, Service, User
 from survey.models.base import to_naive_utc
+from survey.models.response import SATISFIED_FROM
 from survey.passwords import hash_password
 from survey.questions import create_question_set
 
@@ -217,7 +218,7 @@ def load_demo(
         totals.answers += len(answer_rows)
         given = answered.overall[answered.overall > 0]
         totals.answered += len(given)
-        totals.satisfied += int((given >= 4).sum())
+        totals.satisfied += int((given >= SATISFIED_FROM).sum())
 
     _reset_sequences((Case, Invitation, Response, Answer))
     echo("users…")
