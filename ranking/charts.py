@@ -32,11 +32,11 @@ LIMIT_COLOURS = {"95": "#4a5360", "998": "#1b1f24"}
 # words are bilingual, Vietnamese first (the site's default), English second; the page
 # around it (caption, text summary, data table) is translated as usual.
 BAND_WORDS = {
-    "well_above": "Cao hơn nhiều so với kỳ vọng / well above expected",
-    "above": "Cao hơn kỳ vọng / above expected",
-    "expected": "Như kỳ vọng / as expected",
-    "below": "Thấp hơn kỳ vọng / below expected",
-    "well_below": "Thấp hơn nhiều so với kỳ vọng / well below expected",
+    "well_above": "Tốt hơn rõ rệt so với nhóm / clearly better than peers",
+    "above": "Tốt hơn so với nhóm / better than peers",
+    "expected": "Không khác biệt rõ so với nhóm / not clearly different from peers",
+    "below": "Kém hơn so với nhóm / worse than peers",
+    "well_below": "Kém hơn rõ rệt so với nhóm / clearly worse than peers",
 }
 FUNNEL_TITLE = "Biểu đồ phễu / Funnel plot"
 CATERPILLAR_TITLE = "Điểm và khoảng tin cậy 95% / Scores with 95% intervals"

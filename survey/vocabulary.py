@@ -24,12 +24,14 @@ PLAN_STATUS_LABELS = {
 BANDS = ("well_below", "below", "expected", "above", "well_above")
 # The bands that count as "flagged": an agency in one is asked for an action plan.
 FLAG_BANDS = ("below", "well_below")
+# Bands compare an agency with its peers, never with the target: the names say so, so that
+# "as expected" cannot be read as "meets expectations".
 BAND_LABELS = {
-    "well_above": _l("Well above expected"),
-    "above": _l("Above expected"),
-    "expected": _l("As expected"),
-    "below": _l("Below expected"),
-    "well_below": _l("Well below expected"),
+    "well_above": _l("Clearly better than peers"),
+    "above": _l("Better than peers"),
+    "expected": _l("Not clearly different from peers"),
+    "below": _l("Worse than peers"),
+    "well_below": _l("Clearly worse than peers"),
 }
 NO_BAND = _l("Not assessed")
 # Shape, not colour alone, tells the bands apart.

@@ -60,7 +60,7 @@ def notify_publication(snapshot: Snapshot) -> int:
             flagged = [e for e in entries if e.figures.get("band") in FLAG_BANDS]
             kind = "flagged" if flagged else "publication"
             if flagged:
-                subject = _("Below expected in %(period)s: please file an action plan", period=snapshot.period)
+                subject = _("Worse than peers in %(period)s: please file an action plan", period=snapshot.period)
             else:
                 subject = _("New publication: %(period)s", period=snapshot.period)
             body = render_template(

@@ -26,7 +26,8 @@ __all__ = [
 SORT_LABELS = {
     "rank": _l("Rank range"),
     "name": _l("Agency"),
-    "score": _l("Score"),
+    "observed": _l("Share satisfied (observed)"),
+    "score": _l("Score (adjusted, with interval)"),
     "band": _l("Band"),
     "responses": _l("Responses"),
     "on_time": _l("On time"),

@@ -19,6 +19,7 @@ from survey.public.openapi import openapi_document
 from survey.public.table import LOW_RESPONSE_RATE, PER_PAGE, TableQuery, display_name, low_response_rate
 from survey.publication.opendata import OPEN_DATA_FIELDS, snapshot_document, snapshot_metadata, snapshots_csv
 from survey.publication.service import method_params
+from survey.publication.snapshots import current_series
 
 FEED_ENTRIES = 50
 KEPT_ON_REDIRECT = ("lang", "sort", "order", "band", "parent", "q", "page")
@@ -192,7 +193,10 @@ def methodology() -> Response:
 
 @bp.get("/data")
 def data_index() -> Response:
-    return by_content(render_template("public/data.html", fields=OPEN_DATA_FIELDS, **_snapshot_listing()))
+    groups = sorted({s.peer_group for s in queries.current_publications()})
+    return by_content(
+        render_template("public/data.html", fields=OPEN_DATA_FIELDS, series_groups=groups, **_snapshot_listing())
+    )
 
 
 def _links(snapshot_id: int, has_charts: bool) -> dict[str, str]:
@@ -228,6 +232,18 @@ def data_index_json() -> Response:
     }
     body = json.dumps(document, ensure_ascii=False, allow_nan=False)
     return _open(by_content(Response(body, mimetype="application/json")))
+
+
+@bp.get("/data/series/<peer_group>.csv")
+def series_csv(peer_group: str) -> Response:
+    """Every published period of a peer group (the current revision of each), oldest first."""
+    snapshots = current_series(db.session, peer_group)
+    if not snapshots:
+        abort(404)
+    body = snapshots_csv(snapshots)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="series-{peer_group}.csv"'
+    return _open(by_content(response))
 
 
 @bp.get("/feed.atom")

@@ -18,10 +18,15 @@ from survey.models import SnapshotEntry
 from survey.public.labels import BANDS
 
 PER_PAGE = 50
-SORTS = ("rank", "name", "score", "band", "responses", "on_time")
+SORTS = ("rank", "name", "observed", "score", "band", "responses", "on_time")
 DEFAULT_SORT = "score"
 # The natural direction of each column: best first for figures, A to Z for names, worst band first.
-NATURAL_ORDER = {"rank": "asc", "name": "asc", "score": "desc", "band": "asc", "responses": "desc", "on_time": "desc"}
+NATURAL_ORDER = {
+    "rank": "asc", "name": "asc", "observed": "desc", "score": "desc", "band": "asc", "responses": "desc",
+    "on_time": "desc",
+}  # fmt: skip
+# Orders in which ranked agencies come first, under their own heading, then the unranked ones.
+RANKED_FIRST = ("rank", "score")
 MAX_SEARCH = 100
 LOW_RESPONSE_RATE = 0.10
 
@@ -121,6 +126,7 @@ def sort_key(sort: str, locale: str) -> Callable[[SnapshotEntry], Any]:
     figures: Callable[[str], Callable[[SnapshotEntry], Any]] = lambda key: lambda e: e.figures.get(key)  # noqa: E731
     keys: dict[str, Callable[[SnapshotEntry], Any]] = {
         "score": figures("score"),
+        "observed": lambda e: None if e.suppressed else e.figures.get("rate"),
         "rank": lambda e: (
             None if e.figures.get("rank_low") is None else (e.figures["rank_low"], e.figures["rank_high"])
         ),
@@ -153,7 +159,10 @@ def arrange(entries: list[SnapshotEntry], query: TableQuery, locale: str) -> lis
     present = [e for e in chosen if key(e) is not None]
     missing = [e for e in chosen if key(e) is None]
     present.sort(key=key, reverse=query.order == "desc")  # stable: equal values stay in name order
-    return present + missing
+    arranged = present + missing
+    if query.sort in RANKED_FIRST:  # an unranked small agency at 96% must not top the table
+        arranged = [e for e in arranged if e.ranked] + [e for e in arranged if not e.ranked]
+    return arranged
 
 
 def paginate(entries: list[SnapshotEntry], query: TableQuery, locale: str) -> TablePage:

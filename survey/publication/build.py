@@ -168,6 +168,8 @@ def make_entry(
     figures["movement"] = change
     figures["alpha_post"] = clean_number(table["alpha_post"][position])
     figures["beta_post"] = clean_number(table["beta_post"][position])
+    figures["parent_name"] = agency.parent.name_vi if agency.parent else None
+    figures["parent_name_en"] = agency.parent.name_en if agency.parent else None
     figures["on_time_rate"] = counts.on_time / counts.cases if counts.cases else None
     figures["response_rate"] = min(counts.responses / counts.invitations, 1.0) if counts.invitations else None
     figures["inputs"] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from survey.models import Snapshot
@@ -17,8 +17,16 @@ OPEN_DATA_FIELDS = (
     "agency_code", "agency_name", "peer_group", "period", "responses", "positive", "rate", "rate_low",
     "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
     "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
+    # Beyond DESIGN.md's list: every figure a page shows, so a reporter can quote the files.
+    "adjusted_rate", "rank_set_low", "rank_set_high", "ranked_count", "on_time_rate", "response_rate",
+    "score_change", "score_change_low", "score_change_high", "score_change_significant", "parent_code",
+    "parent_name",
 )  # fmt: skip
 CSV_EXTRA = ("snapshot_id", "snapshot_hash", "method_version")
+# CSV cells are for spreadsheets: shares rounded to 4 decimals (0.01 percentage point), flags
+# as 1/0, and a byte-order mark so Excel reads Vietnamese names as UTF-8. JSON keeps full precision.
+CSV_DECIMALS = 4
+BOM = "\ufeff"
 
 
 def open_data_rows(snapshot: Snapshot, locale: str = "vi") -> list[dict[str, Any]]:
@@ -35,6 +43,16 @@ def open_data_rows(snapshot: Snapshot, locale: str = "vi") -> list[dict[str, Any
             "positive": entry.positive,
             "suppressed": bool(entry.suppressed),
             "ranked": bool(entry.ranked),
+            "ranked_count": snapshot.summary.get("ranked_agencies"),
+            "parent_code": entry.parent_code,
+            "parent_name": figures.get("parent_name_en" if locale == "en" else "parent_name"),
+        }
+        change = figures.get("movement") or {}
+        row |= {
+            "score_change": change.get("change"),
+            "score_change_low": change.get("low"),
+            "score_change_high": change.get("high"),
+            "score_change_significant": change.get("significant"),
         }
         for key in OPEN_DATA_FIELDS:
             row.setdefault(key, figures.get(key))
@@ -58,10 +76,29 @@ def snapshot_metadata(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def snapshots_csv(snapshots: Iterable[Snapshot]) -> str:
+def csv_cell(value: Any) -> Any:
+    """A value as a spreadsheet should see it (see CSV_DECIMALS)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        return round(value, CSV_DECIMALS)
+    return safe_cell(value)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], fields: Iterable[str]) -> str:
+    """UTF-8 text with a byte-order mark, one header line, formula-safe cells."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*OPEN_DATA_FIELDS, *CSV_EXTRA], lineterminator="\n")
+    buffer.write(BOM)
+    writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
+    for row in rows:
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def _csv_rows(snapshots: Iterable[Snapshot]) -> Iterator[dict[str, Any]]:
     for snapshot in snapshots:
         extra = {
             "snapshot_id": snapshot.id,
@@ -69,8 +106,12 @@ def snapshots_csv(snapshots: Iterable[Snapshot]) -> str:
             "method_version": snapshot.method_version,
         }
         for row in open_data_rows(snapshot):
-            writer.writerow({**{k: ("" if v is None else safe_cell(v)) for k, v in row.items()}, **extra})
-    return buffer.getvalue()
+            yield row | extra
+
+
+def snapshots_csv(snapshots: Iterable[Snapshot]) -> str:
+    """One row per agency and snapshot: the open-data fields, then which snapshot it comes from."""
+    return write_csv(_csv_rows(snapshots), [*OPEN_DATA_FIELDS, *CSV_EXTRA])
 
 
 def snapshot_document(snapshot: Snapshot) -> dict:

@@ -70,3 +70,19 @@ def latest_final_entry(session: Session, agency_id: int) -> SnapshotEntry | None
         return None
     best = max(recent, key=lambda row: (parse_period(row[1]).end, row[2] == "month", row[3]))
     return best[0]
+
+
+def current_series(session: Session, peer_group: str) -> list[Snapshot]:
+    """The current revision of every published period of a group: months, then quarters, oldest first."""
+    newest = (
+        select(Snapshot.period, func.max(Snapshot.revision).label("revision"))
+        .where(Snapshot.peer_group == peer_group)
+        .group_by(Snapshot.period)
+        .subquery()
+    )
+    found = session.scalars(
+        select(Snapshot)
+        .join(newest, (Snapshot.period == newest.c.period) & (Snapshot.revision == newest.c.revision))
+        .where(Snapshot.peer_group == peer_group)
+    ).all()
+    return sorted(found, key=lambda s: (s.period_kind != "month", s.period))

@@ -148,7 +148,7 @@ def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     q1bn = agency(db, "Q1-BN").id
     html = client.get(f"/manage/?agency={q1bn}&lang=en").get_data(as_text=True)
     assert "Flagged in the latest publication" in html and f"/manage/plans/new?agency={q1bn}" in html
-    assert "Provisional." in html and "2026-09" in html and "Well below expected" in html
+    assert "Provisional." in html and "2026-09" in html and "Clearly worse than peers" in html
     assert "Ease of the procedure" in html
     district = client.get("/manage/?lang=en").get_data(as_text=True)
     assert "Sub-agencies this month" in district and "Flagged in the latest publication" not in district

@@ -72,7 +72,7 @@ def test_league_table_shows_rank_ranges_never_bare_ranks(site_client):
 
 def test_league_table_explains_bands_with_symbols_and_words(site_client):
     page = site_client.get("/rankings/ward/2026-09?lang=en").text
-    for symbol, words in (("▲▲", "Well above expected"), ("●", "As expected"), ("▼▼", "Well below expected")):
+    for symbol, words in (("▲▲", "Clearly better than peers"), ("●", "Not clearly different from peers"), ("▼▼", "Clearly worse than peers")):
         assert f'<span class="band-symbol" aria-hidden="true">{symbol}</span> {words}' in page
     assert "Clearly worse than its peers: beyond the 99.8% limit" in page
 
