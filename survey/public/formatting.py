@@ -34,6 +34,15 @@ def num(value: int | None) -> str:
     return DASH if value is None else format_decimal(value, "#,##0")
 
 
+def decimal(value: float | None, digits: int) -> str:
+    """A parameter or coefficient with a fixed number of decimals: 1.959964 / 1,959964; "−" for negatives."""
+    if value is None:
+        return DASH
+    pattern = "#,##0." + "0" * digits if digits > 0 else "#,##0"
+    text = format_decimal(abs(value), pattern)
+    return MINUS + text if value < 0 and text.strip("0.,") else text
+
+
 def points(change: float | None) -> str:
     """A change of share in percentage points, always signed (+2.3 / −1.0)."""
     if change is None:

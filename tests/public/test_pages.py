@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -237,12 +238,122 @@ def test_archive_lists_every_snapshot_newest_first(site, site_client):
 @pytest.mark.parametrize(
     ("lang", "phrases"),
     [
-        ("en", ["Wilson score interval", "overdispersion", "Rank ranges, never a bare rank", "4,000", "1.959964"]),
-        ("vi", ["khoảng Wilson", "Khoảng thứ hạng", "4.000", "1.959964"]),
+        (
+            "en",
+            [
+                "In plain words",
+                "never with itself",
+                "Wilson score interval",
+                "leave-one-out",
+                "mid-p tails",
+                "Rankability",
+                "simultaneous rank sets",
+                "Benjamini–Hochberg",
+                "Reporting these numbers",
+                "last of 296",
+                "method 1.0.0",
+                "4,000 random draws",
+                "1.959964",
+            ],
+        ),
+        (
+            "vi",
+            [
+                "Nói một cách dễ hiểu",
+                "không bao giờ so với chính nó",
+                "khoảng Wilson",
+                "loại trừ chính nó",
+                "xác suất đuôi mid-p",
+                "Khả năng xếp hạng",
+                "tập thứ hạng đồng thời",
+                "Benjamini–Hochberg",
+                "Khi đưa tin về các con số này",
+                "đứng cuối trong 296 cơ quan",
+                "phương pháp 1.0.0",
+                "4.000 lần rút ngẫu nhiên",
+                "1,959964",
+            ],
+        ),
     ],
 )
 def test_methodology_in_plain_words_with_formulas(site_client, lang, phrases):
     page = site_client.get(f"/methodology?lang={lang}").text
+    assert page.index(phrases[0]) < page.index("khoảng Wilson" if lang == "vi" else "Wilson score interval")
     for phrase in phrases:
-        assert phrase in page
-    assert "τ² = max(0, (I·φ − (I − 1)) / (Σw − Σw² / Σw))" in page
+        assert phrase in page, phrase
+    formulas = re.findall(r"<pre[^>]*><code>(.*?)</code></pre>", page, re.S)
+    assert len(formulas) >= 7
+    text = html.unescape("\n".join(formulas))
+    for formula in (
+        "g_i = (X − x_i + ½) / (N − n_i + 1)",
+        "L_i = P(X < x_i) + ½·P(X = x_i)",
+        "x_i ~ BetaBinomial(n_i, m_i·M, (1 − m_i)·M)",
+        "ρ = τ² / (τ² + median_i s_i²)",
+        "z_ij = (y_j − y_i) / √(se_i² + se_j²)",
+        "p_i = 2·Φ(−|z_i|)",
+    ):
+        assert formula in text, formula
+    assert "winsor" not in text and "(I·φ − (I − 1))" not in page  # method 1 is described, not stated
+
+
+def parameter_rows(page: str) -> dict[str, str]:
+    table = page.split('<section aria-labelledby="parameters">')[1].split("</table>")[0]
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', table)
+    return {html.unescape(name): html.unescape(value) for name, value in rows}
+
+
+# Parameter row (English name) -> the MethodParams2 field(s) shown and their decimals.
+PARAMETER_ROWS = {
+    "z for 95% limits and intervals": (("z95", 6),),
+    "z for 99.8% limits": (("z998", 6),),
+    "Credible level of scores": (("credible_level", "%"),),
+    "Level of rank ranges and rank sets": (("rank_level", "%"),),
+    "Fewest answers to be ranked": (("min_rank_n", 0),),
+    "Rankability needed to show ranks": (("rankability_threshold", 1),),
+    "Pseudo-answers pulling a category toward the group (k)": (("casemix_shrink", 0),),
+    "z of the limits inside which agencies set the spread": (("spread_exclude_z", 6),),
+    "z of the limits for the final refit of the spread": (("spread_final_z", 6),),
+    "Range of the prior strength M in the spread fit": (("spread_m_min", 1), ("spread_m_max", 0)),
+    "Most rounds of the spread fit": (("spread_max_iter", 0),),
+    "Range of M in the score grid": (("grid_m_min", 1), ("grid_m_max", 0)),
+    "Grid values of M": (("grid_m_points", 0),),
+    "Grid values of μ": (("grid_mu_points", 0),),
+    "Width of the μ grid (standard errors each side)": (("grid_mu_width", 0),),
+    "Power of the prior on M (density ∝ M to the minus this)": (("grid_prior_power", 1),),
+    "Posterior mass kept by the grid": (("grid_keep_mass", 5),),
+    "Prior weight on “agencies do not differ” (M = ∞)": (("prior_spike", 1),),
+    "Prior weight on a uniform prior for each agency (ε)": (("prior_contamination", 2),),
+    "Division of the group prior's strength (τ)": (("prior_temper", 2),),
+    "False discovery rate for changes (q)": (("movement_q", 2),),
+    "Fewest answers in both periods to test a change": (("movement_min_n", 0),),
+    "Change used for power (δ)": (("movement_delta", 2),),
+}
+
+
+def parameter_values(page: str) -> list[str]:
+    table = page.split('<section aria-labelledby="parameters">')[1].split("</table>")[0]
+    return [html.unescape(v) for v in re.findall(r'<tr><th scope="row">.*?</th><td>(.*?)</td></tr>', table)]
+
+
+def written(value: float, digits: int | str, lang: str) -> str:
+    """A default as the reader expects it: 1.959964 / 1,959964, 10,000,000 / 10.000.000, 95%."""
+    text = f"{value * 100:.0f}%" if digits == "%" else f"{value:,.{digits}f}"
+    return text.translate(str.maketrans({",": ".", ".": ","})) if lang == "vi" else text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_methodology_parameters_are_the_stored_defaults_in_the_readers_format(site_client, lang):
+    from ranking.v2 import MethodParams2
+
+    defaults = MethodParams2()
+    english = site_client.get("/methodology?lang=en").text
+    names = [
+        html.unescape(n) for n in re.findall(r'<tr><th scope="row">(.*?)</th>', english.split('id="parameters"')[1])
+    ]
+    values = dict(zip(names, parameter_values(site_client.get(f"/methodology?lang={lang}").text), strict=True))
+    assert values["Counts shown as “*”"] == f"1–{defaults.suppress_below - 1}"
+    for name, shown in PARAMETER_ROWS.items():
+        want = " – ".join(written(getattr(defaults, field), digits, lang) for field, digits in shown)
+        assert values[name] == want, name
+    assert set(values) == set(PARAMETER_ROWS) | {"Counts shown as “*”"}
+    assert ("1,959964" if lang == "vi" else "1.959964") in values["z for 95% limits and intervals"]
