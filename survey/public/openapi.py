@@ -152,9 +152,9 @@ TABLE_PARAMETERS = [
 ]
 
 CSV_DESCRIPTION = (
-    "Open data of one snapshot, one row per agency, UTF-8 with a header row: "
+    "Open data of one snapshot, one row per agency, UTF-8 with a byte-order mark and a header row: "
     + ", ".join((*OPEN_DATA_FIELDS, *CSV_EXTRA))
-    + ". Withheld values are empty."
+    + ". Withheld values are empty; shares are rounded to 4 decimals; yes/no fields are 1/0."
 )
 
 
@@ -255,6 +255,19 @@ def open_data_paths() -> dict[str, Any]:
         "/snapshots/{snapshot_id}/caterpillar.svg": snapshot_file(
             "image/svg+xml", {"type": "string"}, "Caterpillar plot (scores with 95% intervals)."
         ),
+        "/data/series/{peer_group}.csv": {
+            "get": {
+                "tags": ["open data"],
+                "summary": "Every published period of a peer group (current revision of each), oldest first: "
+                "the CSV columns of one snapshot.",
+                "parameters": [PEER_GROUP],
+                "responses": {
+                    "200": cached("text/csv", {"type": "string"}, "The time series."),
+                    "304": NOT_MODIFIED,
+                    "404": not_found,
+                },
+            }
+        },
         "/feed.atom": {
             "get": {
                 "tags": ["open data"],

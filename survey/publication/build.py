@@ -199,7 +199,9 @@ def withhold(entry: SnapshotEntry, keys: tuple[str, ...]) -> None:
     rate would reveal its mix of services; a score, its share)."""
     entry.suppressed, entry.ranked = True, False
     entry.responses = entry.positive = None
-    entry.figures.update(dict.fromkeys(keys), movement=None, response_rate=None, alpha_post=None, beta_post=None)
+    entry.figures.update(
+        dict.fromkeys(keys), movement=None, response_rate=None, on_time_rate=None, alpha_post=None, beta_post=None
+    )
 
 
 def summarise(table: dict[str, Any], entries: list[SnapshotEntry], categories: list[str], correction: str | None):

@@ -47,6 +47,18 @@ class OpenDataRow(BaseModel):
     rank_high: Rank = Field(ge=1)
     suppressed: bool
     ranked: bool
+    adjusted_rate: float | None
+    rank_set_low: Rank = Field(ge=1)
+    rank_set_high: Rank = Field(ge=1)
+    ranked_count: int | None = Field(ge=0)
+    on_time_rate: float | None
+    response_rate: float | None
+    score_change: float | None
+    score_change_low: float | None
+    score_change_high: float | None
+    score_change_significant: bool | None
+    parent_code: str | None
+    parent_name: str | None
 
 
 class SnapshotMetadata(BaseModel):

@@ -9,11 +9,15 @@ from xml.etree import ElementTree as ET
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
-# The published contract (DESIGN.md), written out so that dropping or renaming a column fails here.
+# The published contract (DESIGN.md), then the figures every page shows (issue: pages the press can
+# quote), written out so that dropping or renaming a column fails here.
 OPEN_DATA_COLUMNS = [
     "agency_code", "agency_name", "peer_group", "period", "responses", "positive", "rate", "rate_low",
     "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
     "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
+    "adjusted_rate", "rank_set_low", "rank_set_high", "ranked_count", "on_time_rate", "response_rate",
+    "score_change", "score_change_low", "score_change_high", "score_change_significant", "parent_code",
+    "parent_name",
 ]  # fmt: skip
 CSV_EXTRA_COLUMNS = ["snapshot_id", "snapshot_hash", "method_version"]
 
@@ -29,14 +33,16 @@ def test_csv_has_the_documented_columns_and_blanks_where_withheld(site, site_cli
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="snapshot-{snapshot_id}-ward-2026-09.csv"'
     )
-    reader = csv.DictReader(io.StringIO(response.text))
+    assert response.data.startswith("\ufeff".encode())  # Excel on Windows reads the names as UTF-8
+    reader = csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")))
     assert reader.fieldnames == OPEN_DATA_COLUMNS + CSV_EXTRA_COLUMNS
     rows = {row["agency_code"]: row for row in reader}
     assert len(rows) == 12
     tiny = rows["Q3-P1"]
-    assert tiny["suppressed"] == "True" and tiny["responses"] == "" and tiny["rate"] == "" and tiny["score"] == ""
+    assert tiny["suppressed"] == "1" and tiny["responses"] == "" and tiny["rate"] == "" and tiny["score"] == ""
     shown = rows["Q1-BN"]
     assert shown["responses"] == "200" and shown["positive"] == "170" and float(shown["score"]) > 0.8
+    assert shown["rate"] == "0.85" and shown["parent_code"] and len(shown["score"].split(".")[1]) <= 4
     assert {row["snapshot_id"] for row in rows.values()} == {str(snapshot_id)}
 
 
@@ -120,3 +126,16 @@ def test_open_data_page_documents_every_column(site_client):
     for column in OPEN_DATA_COLUMNS:
         assert f"<code>{column}</code>" in page
     assert 'href="/data/index.json"' in page and 'href="/api/v1/openapi.json"' in page
+
+
+def test_time_series_per_peer_group_lists_every_period(site, site_client):
+    page = site_client.get("/data?lang=en").text
+    assert 'href="/data/series/ward.csv"' in page
+    response = site_client.get("/data/series/ward.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    periods = sorted({row["period"] for row in rows})
+    assert periods == ["2026-08", "2026-09"]
+    # The September correction replaces the first September table: one row per agency and period.
+    assert len({(row["agency_code"], row["period"]) for row in rows}) == len(rows)
+    assert site_client.get("/data/series/no-such-group.csv").status_code == 404

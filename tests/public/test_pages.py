@@ -73,7 +73,11 @@ def test_league_table_shows_rank_ranges_never_bare_ranks(site_client):
 
 def test_league_table_explains_bands_with_symbols_and_words(site_client):
     page = site_client.get("/rankings/ward/2026-09?lang=en").text
-    for symbol, words in (("▲▲", "Clearly better than peers"), ("●", "Not clearly different from peers"), ("▼▼", "Clearly worse than peers")):
+    for symbol, words in (
+        ("▲▲", "Clearly better than peers"),
+        ("●", "Not clearly different from peers"),
+        ("▼▼", "Clearly worse than peers"),
+    ):
         assert f'<span class="band-symbol" aria-hidden="true">{symbol}</span> {words}' in page
     assert "Clearly worse than its peers: beyond the 99.8% limit" in page
 
@@ -109,7 +113,7 @@ def test_score_interval_is_drawn_as_svg_without_style_attributes(site_client):
 
 def test_table_has_caption_column_scopes_and_aria_sort(site_client):
     page = site_client.get("/rankings/ward/2026-09?sort=name&order=asc").text
-    assert "<caption" in page and page.count('scope="col"') == 8
+    assert "<caption" in page and page.count('scope="col"') == 9  # the observed share sits beside the score
     assert re.search(r'<th scope="col" aria-sort="ascending">\s*<a href="[^"]*sort=name&amp;order=desc', page)
     assert page.count("aria-sort=") == 1
 

@@ -50,6 +50,10 @@ def test_no_hidden_count_survives_totals_or_quarter_minus_months(client, db, cit
                     "period": row["period"],
                     "suppressed": True,
                     "ranked": False,
+                    # Facts about the group and the tree, not about the agency's answers:
+                    "ranked_count": summary["ranked_agencies"],
+                    "parent_code": row["parent_code"],
+                    "parent_name": row["parent_name"],
                 }
 
     # Quarter minus its months: wherever a month hides an agency, the quarter hides it too.
