@@ -18,6 +18,7 @@ from ranking.periods import Period, parse_period, period_containing, periods_bet
 from survey.extensions import db
 from survey.models import Response, Snapshot
 from survey.models.base import as_utc
+from survey.notify.messages import notify_publication
 from survey.publication.counts import AgencyCounts, peer_groups
 from survey.publication.methods import MethodParams, current_params
 from survey.publication.store import PublishResult, publish_group
@@ -51,8 +52,6 @@ def publish(
     Each new snapshot commits with its audit entry; staff are then notified, and a failed
     notification is logged without undoing the publication.
     """
-    from survey.notify.messages import notify_publication  # notify reads publication, not the reverse
-
     period = parse_period(period) if isinstance(period, str) else period
     now = now or datetime.now(UTC)
     if not provisional and not period.has_ended(now):
