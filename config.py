@@ -136,6 +136,7 @@ class TestConfig(Config):
     PUBLIC_CACHE_SECONDS = 0  # tests read pages right after changing data; tests/public/test_microcache.py turns it on
     QUESTION_SET_CACHE_SECONDS = 0  # likewise; tests/citizen/test_survey.py turns it on
     BASE_URL = "http://localhost"
+    INVITATION_CAP_MIN = 1_000_000  # factories mint thousands at once; tests/integrity/test_minting.py sets a cap
 
 
 class ProductionConfig(Config):

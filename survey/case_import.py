@@ -76,9 +76,7 @@ def import_case_rows(
     return report
 
 
-def _store_chunk(
-    chunk: list[tuple[int, CaseInput]], api_key: ApiKey | None, report: ImportReport, source: str
-) -> None:
+def _store_chunk(chunk: list[tuple[int, CaseInput]], api_key: ApiKey | None, report: ImportReport, source: str) -> None:
     try:
         issued = register_cases([case for _, case in chunk], api_key, source)
     except (ApiError, IntegrityError) as error:

@@ -175,7 +175,9 @@ def _store(items, agencies, services, api_key, source: str) -> list[IssuedCase]:
             "case-conflict",
         )
 
-    new_by_agency = Counter(agencies[item.agency_code] for key, item in zip(keys, items, strict=True) if key not in existing)
+    new_by_agency = Counter(
+        agencies[item.agency_code] for key, item in zip(keys, items, strict=True) if key not in existing
+    )
     if new_by_agency:
         enforce_daily_cap(new_by_agency, api_key, source)
         audit_minting(new_by_agency, api_key, source)

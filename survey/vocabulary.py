@@ -101,6 +101,7 @@ def peer_group_name(group: str) -> str:
     """The translated name of a peer group; unknown groups (from imports) keep their key."""
     return str(PEER_GROUPS.get(group, group))
 
+
 # How an invitation was made (Response.minted_by, Case.source).
 MINT_SOURCES = {
     "api_key": _l("Case system (API key)"),

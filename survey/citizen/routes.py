@@ -11,9 +11,9 @@ from survey.citizen import bp
 from survey.citizen.forms import HELPED, NO_ANSWER, survey_form_class
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
+from survey.integrity.device import device_hash
 from survey.models.base import as_utc
 from survey.questions import survey_question_set
-from survey.integrity.device import device_hash
 from survey.responses import LinkState, answer_channel, find_link, record_response
 from survey.tokens import sha256_hex
 
