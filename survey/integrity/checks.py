@@ -58,7 +58,7 @@ def check_burst(session: Session, period: Period) -> list[Finding]:
     if session.get_bind().dialect.name == "sqlite":
         seconds = (func.julianday(Response.submitted_at) - func.julianday(Invitation.issued_at)) * 86400
     rows = session.execute(
-        select(Response.id, Response.agency_id, seconds <= BURST_SECONDS)
+        select(Response.id, Response.agency_id, and_(seconds >= 0, seconds <= BURST_SECONDS))
         .join(Invitation, Invitation.id == Response.invitation_id)
         .where(Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted")
     ).all()

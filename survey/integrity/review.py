@@ -17,7 +17,7 @@ from ranking.periods import Period, parse_period, period_containing
 from survey.audit import record
 from survey.integrity.checks import Finding, find_patterns
 from survey.integrity.device import erase_old_device_hashes
-from survey.models import IntegrityFlag, Response, flag_responses
+from survey.models import Case, IntegrityFlag, Invitation, Response, flag_responses
 from survey.models.base import to_naive_utc, utcnow
 
 DECISIONS = {"release": "released", "void": "voided"}
@@ -83,6 +83,31 @@ def _apply(session: Session, month: Period, finding: Finding, now: datetime) -> 
         after = {"agency_id": flag.agency_id, "period": month.key, "kind": flag.kind, "new_responses": len(new)}
         record(CHECKER, "integrity.hold", f"flag:{flag.id}", None, after)
     return flag
+
+
+def hold_key_answers(session: Session, api_key_id: int, *, now: datetime | None = None) -> int:
+    """Hold every answer to a link the key minted (a "revoked_key" flag per agency and month); returns how many."""
+    now = now or datetime.now(UTC)
+    rows = session.execute(
+        select(Response.id, Response.agency_id, Response.submitted_at)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .join(Case, Case.id == Invitation.case_id)
+        .where(Case.api_key_id == api_key_id, Response.integrity != "voided")
+    ).all()
+    findings: dict[tuple[str, int], Finding] = {}
+    months: dict[str, Period] = {}
+    for response_id, agency_id, submitted in rows:
+        month = period_containing(submitted.replace(tzinfo=UTC), "month")
+        months[month.key] = month
+        finding = findings.setdefault(
+            (month.key, agency_id), Finding(agency_id, "revoked_key", evidence={"api_key": api_key_id})
+        )
+        finding.response_ids.add(response_id)
+    for (key, _agency), finding in findings.items():
+        _apply(session, months[key], finding, now)
+    for month in months.values():
+        refresh_statuses(session, month)
+    return len(rows)
 
 
 def _in_flags(status: str):

@@ -1,0 +1,36 @@
+"""The daily invitation cap: over it, 429 problem+json, nothing stored, the refusal audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey.models import AuditLog, Case
+from tests import factories
+
+
+def test_over_the_daily_cap_is_refused_with_429_and_nothing_stored(app, client, city, db):
+    app.config["INVITATION_CAP_MIN"] = 5
+    key = factories.api_key(("Q1-BN",))
+    headers = {"Authorization": f"Bearer {key}"}
+    ok = client.post(
+        "/api/v1/cases", json={"cases": [factories.case_json(f"OK-{i}") for i in range(4)]}, headers=headers
+    )
+    assert ok.status_code == 201
+    over = client.post(
+        "/api/v1/cases", json={"cases": [factories.case_json(f"NO-{i}") for i in range(2)]}, headers=headers
+    )
+    assert over.status_code == 429
+    assert over.mimetype == "application/problem+json"
+    assert "cap" in over.get_json()["detail"]
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 4
+    refused = db.session.scalars(select(AuditLog).where(AuditLog.action == "cases.mint_refused")).one()
+    assert refused.after == {"agency": "Q1-BN", "today": 4, "requested": 2, "cap": 5}
+
+
+def test_reposting_existing_cases_does_not_count_against_the_cap(app, client, city, db):
+    app.config["INVITATION_CAP_MIN"] = 2
+    key = factories.api_key(("Q1-BN",))
+    headers = {"Authorization": f"Bearer {key}"}
+    body = {"cases": [factories.case_json(f"OK-{i}") for i in range(2)]}
+    assert client.post("/api/v1/cases", json=body, headers=headers).status_code == 201
+    assert client.post("/api/v1/cases", json=body, headers=headers).status_code == 200
