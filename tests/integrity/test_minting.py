@@ -34,3 +34,20 @@ def test_reposting_existing_cases_does_not_count_against_the_cap(app, client, ci
     body = {"cases": [factories.case_json(f"OK-{i}") for i in range(2)]}
     assert client.post("/api/v1/cases", json=body, headers=headers).status_code == 201
     assert client.post("/api/v1/cases", json=body, headers=headers).status_code == 200
+
+
+def test_the_invitation_sheet_lists_only_counter_links_and_is_audited(app, client, city, db):
+    from tests.actions import signed_in
+
+    key = factories.api_key(("Q1-BN",))
+    headers = {"Authorization": f"Bearer {key}"}
+    assert client.post("/api/v1/cases", json=factories.case_json("BY-KEY"), headers=headers).status_code == 201
+    factories.issue_link("BY-UPLOAD")  # no key: made for the counter
+    admin = signed_in(app.test_client(), factories.user("admin@example.gov.vn", "admin").email)
+    query = {"agency_id": city.agencies["Q1-BN"].id}
+    page = admin.get("/admin/cases/invitations/sheet", query_string=query).text
+    assert "BY-UPLOAD" in page and "BY-KEY" not in page
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "invitations.print")).one()
+    assert entry.actor == "admin@example.gov.vn" and entry.after["links"] == 1
+    printed = db.session.scalars(select(Case).where(Case.case_ref == "BY-UPLOAD")).one()
+    assert printed.invitation.printed_at is not None
