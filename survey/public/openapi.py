@@ -17,7 +17,7 @@ from pydantic_core import core_schema
 from survey.codes import AGENCY_CODE_PATTERN, CASE_REF_PATTERN
 from survey.public.labels import BANDS
 from survey.public.table import SORTS
-from survey.publication.opendata import CSV_EXTRA, OPEN_DATA_FIELDS
+from survey.publication.opendata import CSV_EXTRA, ROW_FIELDS
 from survey.schemas.intake import BatchResult, CaseBatch, CaseInput, CaseResult
 from survey.schemas.open_data import SnapshotDocument, SnapshotIndex
 from survey.schemas.problem import Problem
@@ -153,7 +153,7 @@ TABLE_PARAMETERS = [
 
 CSV_DESCRIPTION = (
     "Open data of one snapshot, one row per agency, UTF-8 with a header row: "
-    + ", ".join((*OPEN_DATA_FIELDS, *CSV_EXTRA))
+    + ", ".join((*ROW_FIELDS, *CSV_EXTRA))
     + ". Withheld values are empty."
 )
 

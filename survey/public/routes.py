@@ -17,7 +17,7 @@ from survey.public.context import context_for_agency, table_context
 from survey.public.feed import atom_feed
 from survey.public.openapi import openapi_document
 from survey.public.table import LOW_RESPONSE_RATE, PER_PAGE, TableQuery, display_name, low_response_rate
-from survey.publication.opendata import OPEN_DATA_FIELDS, snapshot_document, snapshot_metadata, snapshots_csv
+from survey.publication.opendata import ROW_FIELDS, snapshot_document, snapshot_metadata, snapshots_csv
 from survey.publication.service import method_params
 
 FEED_ENTRIES = 50
@@ -192,7 +192,7 @@ def methodology() -> Response:
 
 @bp.get("/data")
 def data_index() -> Response:
-    return by_content(render_template("public/data.html", fields=OPEN_DATA_FIELDS, **_snapshot_listing()))
+    return by_content(render_template("public/data.html", fields=ROW_FIELDS, **_snapshot_listing()))
 
 
 def _links(snapshot_id: int, has_charts: bool) -> dict[str, str]:

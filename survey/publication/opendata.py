@@ -18,6 +18,13 @@ OPEN_DATA_FIELDS = (
     "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
     "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
 )  # fmt: skip
+# What the figures rest on (issue 11, docs/integrity.md), after the DESIGN.md fields; null when unknown.
+CHANNEL_CODES = ("sms", "qr", "tablet", "web")
+INTEGRITY_FIELDS = (
+    "response_rate", "coverage", "held", "voided", "assisted", "silence_rate",
+    *(f"share_{code}" for code in CHANNEL_CODES),
+)  # fmt: skip
+ROW_FIELDS = (*OPEN_DATA_FIELDS, *INTEGRITY_FIELDS)
 CSV_EXTRA = ("snapshot_id", "snapshot_hash", "method_version")
 
 
@@ -38,8 +45,24 @@ def open_data_rows(snapshot: Snapshot, locale: str = "vi") -> list[dict[str, Any
         }
         for key in OPEN_DATA_FIELDS:
             row.setdefault(key, figures.get(key))
-        rows.append({key: row[key] for key in OPEN_DATA_FIELDS})
+        row.update(_integrity_fields(figures, bool(entry.suppressed)))
+        rows.append({key: row[key] for key in ROW_FIELDS})
     return rows
+
+
+def _integrity_fields(figures: dict[str, Any], suppressed: bool) -> dict[str, Any]:
+    """Snapshots published before issue 11 carry no integrity figures: their fields are null."""
+    integrity = figures.get("integrity")
+    if integrity is None:
+        return dict.fromkeys(INTEGRITY_FIELDS) | {"response_rate": figures.get("response_rate")}
+    if suppressed:  # nothing computed from a small group's answers; how many were held is still said
+        return dict.fromkeys(INTEGRITY_FIELDS) | {"held": integrity.get("held"), "voided": integrity.get("voided")}
+    shares = integrity.get("channel_shares") or {}
+    return {
+        "response_rate": figures.get("response_rate"),
+        **{key: integrity.get(key) for key in ("coverage", "held", "voided", "assisted", "silence_rate")},
+        **{f"share_{code}": shares.get(code, 0.0 if shares else None) for code in CHANNEL_CODES},
+    }
 
 
 def snapshot_metadata(snapshot: Snapshot) -> dict[str, Any]:
@@ -60,7 +83,7 @@ def snapshot_metadata(snapshot: Snapshot) -> dict[str, Any]:
 
 def snapshots_csv(snapshots: Iterable[Snapshot]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[*OPEN_DATA_FIELDS, *CSV_EXTRA], lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=[*ROW_FIELDS, *CSV_EXTRA], lineterminator="\n")
     writer.writeheader()
     for snapshot in snapshots:
         extra = {

@@ -47,6 +47,17 @@ class OpenDataRow(BaseModel):
     rank_high: Rank = Field(ge=1)
     suppressed: bool
     ranked: bool
+    # What the figures rest on (docs/integrity.md); null in snapshots published before these were recorded.
+    response_rate: float | None = Field(description="Counted answers ÷ invitations.")
+    coverage: float | None = Field(description="Invitations ÷ completed cases.")
+    held: int | None = Field(ge=0, description="Answers held for integrity review, not counted.")
+    voided: int | None = Field(ge=0, description="Answers voided by the auditor, never counted.")
+    assisted: int | None = Field(ge=0, description="Staff-assisted answers: kept, never ranked.")
+    silence_rate: float | None = Field(description="Cases not rated dissatisfied ÷ cases (the national index's rule).")
+    share_sms: float | None
+    share_qr: float | None
+    share_tablet: float | None
+    share_web: float | None
 
 
 class SnapshotMetadata(BaseModel):

@@ -56,6 +56,9 @@ def test_replayed_attack_is_held_reported_and_left_out_of_publication(client, ci
     )
     assert entry.figures["integrity"]["held"] == ATTACK
     assert entry.responses == 0
+    table = client.get(f"/rankings/ward/{period.key}?lang=en").text
+    assert f"{ATTACK} answers held for review" in table
+    assert "answers held for review" in client.get("/agencies/Q1-BN?lang=en").text.lower()
     holds = db.session.scalars(select(AuditLog).where(AuditLog.action == "integrity.hold")).all()
     assert len(holds) >= 2
 

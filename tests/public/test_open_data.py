@@ -14,6 +14,8 @@ OPEN_DATA_COLUMNS = [
     "agency_code", "agency_name", "peer_group", "period", "responses", "positive", "rate", "rate_low",
     "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
     "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
+    "response_rate", "coverage", "held", "voided", "assisted", "silence_rate",
+    "share_sms", "share_qr", "share_tablet", "share_web",
 ]  # fmt: skip
 CSV_EXTRA_COLUMNS = ["snapshot_id", "snapshot_hash", "method_version"]
 

@@ -11,7 +11,7 @@ from ranking.periods import parse_period
 from ranking.stats import wilson_interval
 from survey.models import Snapshot, SnapshotEntry
 from survey.publication import PublicationError, publish
-from survey.publication.opendata import OPEN_DATA_FIELDS, open_data_rows
+from survey.publication.opendata import ROW_FIELDS, open_data_rows
 from survey.publication.verify import verify_all
 from tests import factories
 from tests.publication.helpers import AFTER_SEPT, SEPT, september_wards
@@ -54,7 +54,7 @@ def test_small_counts_are_suppressed_with_a_sibling(published, db):
     assert tiny["suppressed"] and tiny["responses"] is None and tiny["rate"] is None and tiny["score"] is None
     assert sibling["suppressed"] and sibling["positive"] is None
     assert not rows["Q1-BN"]["suppressed"]
-    assert list(tiny) == list(OPEN_DATA_FIELDS)
+    assert list(tiny) == list(ROW_FIELDS)
 
 
 def test_publishing_again_is_a_no_op(published, db):
