@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from statistics import median
 
 from scipy import stats
 from sqlalchemy import and_, func, select
@@ -26,7 +27,7 @@ BURST_SECONDS = 300  # an answer this soon after its link was issued is "quick"
 MIN_FLAGGED = 10  # answers a burst or straight-lining flag needs
 DEVICE_MIN_LINKS = 5  # links of one agency answered from one device on one day
 HISTORY_MONTHS = 6
-MIN_HISTORY = 2  # earlier months with data needed before comparing against history
+MIN_HISTORY = 3  # earlier months with data needed before comparing against history
 JUMP_MIN = 20
 COVERAGE_MIN_CASES = 20
 COVERAGE_DROP = 0.5  # coverage below half the agency's own usual ratio
@@ -154,7 +155,7 @@ def _monthly(session: Session, period: Period, column, agency_column, where) -> 
 
 
 def check_jump(session: Session, period: Period) -> list[Finding]:
-    """Counted answers far above the agency's own earlier months (Poisson tail against its mean)."""
+    """Answers far above the agency's own earlier months (Poisson tail against its median month)."""
     counts = _monthly(session, period, Response.submitted_at, Response.agency_id, [Response.channel != "assisted"])
     findings = []
     for agency_id, series in counts.items():
@@ -162,7 +163,9 @@ def check_jump(session: Session, period: Period) -> list[Finding]:
         months_with_data = [n for n in history if n]
         if len(months_with_data) < MIN_HISTORY or now < JUMP_MIN:
             continue
-        usual = sum(history) / len(history)
+        # The median of the months with data: months before the agency started, and a partial
+        # first month, would otherwise make any ordinary month look like a jump.
+        usual = float(median(months_with_data))
         p_value = float(stats.poisson.sf(now - 1, max(usual, 1.0)))
         if p_value < ALPHA and now > 3 * max(usual, 1.0):
             evidence = {"answers": now, "usual": round(usual, 1), "p_value": float(f"{p_value:.3g}"), "alpha": ALPHA}
