@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from ranking.periods import CITY_TZ
 from survey.extensions import db
-from survey.integrity.minting import audit_minting, enforce_daily_cap
+from survey.integrity.minting import audit_minting, audit_refusal, enforce_daily_cap
 from survey.models import Agency, ApiKey, Case, Invitation, Service
 from survey.models.base import as_utc, utcnow
 from survey.problems import ApiError, field_error
@@ -86,6 +86,7 @@ def resolve_references(cases: list[CaseInput], api_key: ApiKey | None) -> tuple[
             if case.agency_code not in allowed
         ]
         if refused:
+            audit_refusal(api_key, sorted({c.agency_code for c in cases if c.agency_code not in allowed}))
             raise ApiError(403, "This API key is not allowed to post for some agencies.", refused, "agency-not-allowed")
     return agencies, services
 

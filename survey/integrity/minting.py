@@ -81,3 +81,12 @@ def audit_minting(new_by_agency: Counter[Agency], api_key: ApiKey | None, source
     for agency, count in new_by_agency.items():
         after = {"api_key": api_key.id if api_key else None, "agency": agency.code, "count": count, "source": source}
         record(minter(api_key, source), "cases.mint", f"agency:{agency.code}", None, after)
+
+
+def audit_refusal(api_key: ApiKey, agency_codes: list[str]) -> None:
+    """A key trying to mint outside its scope: recorded (and committed) before the 403, nothing else stored."""
+    db.session.rollback()
+    record(
+        minter(api_key, "api_key"), "cases.mint_refused", f"api_key:{api_key.id}", None, {"outside_scope": agency_codes}
+    )
+    db.session.commit()

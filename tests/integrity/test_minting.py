@@ -51,3 +51,22 @@ def test_the_invitation_sheet_lists_only_counter_links_and_is_audited(app, clien
     assert entry.actor == "admin@example.gov.vn" and entry.after["links"] == 1
     printed = db.session.scalars(select(Case).where(Case.case_ref == "BY-UPLOAD")).one()
     assert printed.invitation.printed_at is not None
+
+
+def test_a_key_minting_outside_its_scope_is_refused_and_audited(client, city, db):
+    key = factories.api_key(("Q1-BN",))
+    body = factories.case_json("OUT-1", agency_code="Q3-P1")
+    response = client.post("/api/v1/cases", json=body, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 0
+    refused = db.session.scalars(select(AuditLog).where(AuditLog.action == "cases.mint_refused")).one()
+    assert refused.after == {"outside_scope": ["Q3-P1"]}
+
+
+def test_integrity_cli_refuses_bad_periods(runner, db):
+    for args in (["integrity", "report", "--period", "2026-13"], ["integrity", "check", "--period", "x"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 2 and "invalid period" in result.output
+    result = runner.invoke(args=["integrity", "report", "--period", "2026-10", "--format", "xml"])
+    assert result.exit_code == 2
+    assert runner.invoke(args=["integrity", "report", "--period", "2026-10"]).output.strip() == "[]"
