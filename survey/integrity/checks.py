@@ -9,13 +9,13 @@ count keeps tiny agencies from being flagged on one or two answers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
 from scipy import stats
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
@@ -58,12 +58,16 @@ def check_burst(session: Session, period: Period) -> list[Finding]:
     seconds = func.extract("epoch", Response.submitted_at) - func.extract("epoch", Invitation.issued_at)
     if session.get_bind().dialect.name == "sqlite":
         seconds = (func.julianday(Response.submitted_at) - func.julianday(Invitation.issued_at)) * 86400
-    rows = session.execute(
-        select(Response.id, Response.agency_id, and_(seconds >= 0, seconds <= BURST_SECONDS))
-        .join(Invitation, Invitation.id == Response.invitation_id)
-        .where(Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted")
-    ).all()
-    return _excess(rows, "burst", {"seconds": BURST_SECONDS})
+
+    def query(*columns):
+        return (
+            select(*columns)
+            .join(Invitation, Invitation.id == Response.invitation_id)
+            .where(Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted")
+        )
+
+    hit = and_(seconds >= 0, seconds <= BURST_SECONDS)
+    return _excess(session, query, hit, "burst", {"seconds": BURST_SECONDS})
 
 
 def check_straight_line(session: Session, period: Period) -> list[Finding]:
@@ -79,41 +83,47 @@ def check_straight_line(session: Session, period: Period) -> list[Finding]:
     drivers = (
         select(func.count(Answer.id)).where(Answer.response_id == Response.id).correlate(Response).scalar_subquery()
     )
-    top = and_(Response.overall == 5, not_top == 0, drivers >= 3)
-    rows = session.execute(
-        select(Response.id, Response.agency_id, top).where(
+
+    def query(*columns):
+        return select(*columns).where(
             Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted"
         )
-    ).all()
-    return _excess(rows, "straight_line", {})
+
+    return _excess(session, query, and_(Response.overall == 5, not_top == 0, drivers >= 3), "straight_line", {})
 
 
-def _excess(rows: Iterable[tuple[int, int, bool]], kind: str, extra: dict) -> list[Finding]:
-    total: dict[int, int] = defaultdict(int)
-    hits: dict[int, set[int]] = defaultdict(set)
-    for response_id, agency_id, hit in rows:
-        total[agency_id] += 1
-        if hit:
-            hits[agency_id].add(response_id)
-    n_all = sum(total.values())
+def _excess(session: Session, query: Callable, hit, kind: str, extra: dict) -> list[Finding]:
+    """Agencies whose share of ``hit`` answers is improbably high against the other agencies' pooled share.
+
+    Counting is one GROUP BY (cost per agency); answer ids are read only for flagged agencies.
+    """
+    grouped = query(Response.agency_id, func.count(), func.sum(case((hit, 1), else_=0))).group_by(Response.agency_id)
+    counts = {agency_id: (int(n), int(k or 0)) for agency_id, n, k in session.execute(grouped)}
+    n_all = sum(n for n, _ in counts.values())
+    k_all = sum(k for _, k in counts.values())
     findings = []
-    for agency_id, ids in hits.items():
+    for agency_id, (n, k) in counts.items():
+        if k < MIN_FLAGGED:
+            continue
         # Pooled share of the *other* agencies, so one large cheat cannot raise its own baseline.
-        others_n = n_all - total[agency_id]
-        others_k = sum(len(v) for a, v in hits.items() if a != agency_id)
-        pooled = (others_k + 1) / (others_n + 2)  # Laplace: never exactly 0 or 1
-        p_value = binomial_excess(len(ids), total[agency_id], pooled)
-        if len(ids) >= MIN_FLAGGED and p_value < ALPHA:
+        pooled = (k_all - k + 1) / (n_all - n + 2)  # Laplace: never exactly 0 or 1
+        p_value = binomial_excess(k, n, pooled)
+        if p_value < ALPHA:
             evidence = {
                 **extra,
-                "answers": total[agency_id],
-                "flagged": len(ids),
-                "share": round(len(ids) / total[agency_id], 4),
+                "answers": n,
+                "flagged": k,
+                "share": round(k / n, 4),
                 "pooled_share": round(pooled, 4),
                 "p_value": float(f"{p_value:.3g}"),
                 "alpha": ALPHA,
             }
-            findings.append(Finding(agency_id, kind, set(ids), evidence))
+            findings.append(Finding(agency_id, kind, set(), evidence))
+    if findings:
+        ids = query(Response.id, Response.agency_id).where(hit, Response.agency_id.in_([f.agency_id for f in findings]))
+        by_agency = {f.agency_id: f for f in findings}
+        for response_id, agency_id in session.execute(ids):
+            by_agency[agency_id].response_ids.add(response_id)
     return findings
 
 
