@@ -106,6 +106,14 @@ class Config:
     PUBLISH_MONTHLY_CRON = env("PUBLISH_MONTHLY_CRON", "0 6 1 * *")
     PUBLISH_QUARTERLY_CRON = env("PUBLISH_QUARTERLY_CRON", "30 6 1 1,4,7,10 *")
     RANK_MIN_RESPONSES = env_int("RANK_MIN_RESPONSES", 30)
+    # Integrity (docs/integrity.md): each agency may mint at most max(CAP_MIN, CAP_FACTOR x its
+    # usual daily volume over the last 28 days) invitations per city day; the device hash is
+    # kept this many days for the checks, then erased.
+    INVITATION_CAP_MIN = env_int("INVITATION_CAP_MIN", 200)
+    INVITATION_CAP_FACTOR = env_int("INVITATION_CAP_FACTOR", 3)
+    DEVICE_HASH_DAYS = env_int("DEVICE_HASH_DAYS", 35)
+    # How often the integrity checks run on the scheduler (minutes); they also run before every publication.
+    INTEGRITY_CHECK_MINUTES = env_int("INTEGRITY_CHECK_MINUTES", 60)
     # How long a worker keeps the active question set; a new version reaches citizens within it.
     QUESTION_SET_CACHE_SECONDS = env_int("QUESTION_SET_CACHE_SECONDS", 60)
     # Anonymous reads of public pages are kept in each worker this long (0 = off); see
@@ -128,6 +136,7 @@ class TestConfig(Config):
     PUBLIC_CACHE_SECONDS = 0  # tests read pages right after changing data; tests/public/test_microcache.py turns it on
     QUESTION_SET_CACHE_SECONDS = 0  # likewise; tests/citizen/test_survey.py turns it on
     BASE_URL = "http://localhost"
+    INVITATION_CAP_MIN = 1_000_000  # factories mint thousands at once; tests/integrity/test_minting.py sets a cap
 
 
 class ProductionConfig(Config):

@@ -66,6 +66,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
 
     from survey.admin import bp as admin_bp
     from survey.api import bp as api_bp
+    from survey.auditor import bp as auditor_bp
     from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
     from survey.manage import bp as manage_bp
@@ -77,6 +78,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     app.register_blueprint(auth_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(auditor_bp)
     csrf.exempt(api_bp)  # bearer-key API: no cookies, so no CSRF surface
 
     from survey.cli import register_commands

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import exists, select, update
 
 from survey.audit import record
 from survey.extensions import db
-from survey.models import Agency, ApiKey
+from survey.integrity.review import hold_key_answers
+from survey.models import Agency, ApiKey, Case, Invitation, Response
 from survey.models.base import utcnow
 from survey.tokens import new_api_key
 
@@ -33,11 +34,26 @@ def create_api_key(name: str, agency_ids: Iterable[int], *, actor: str) -> tuple
     return key, plain
 
 
-def revoke_api_key(key: ApiKey, *, actor: str) -> bool:
-    """Revoke ``key``; False (and nothing recorded) when it was already revoked."""
+def revoke_api_key(key: ApiKey, *, actor: str, hold_answered: bool = False) -> bool:
+    """Revoke ``key`` and close its unanswered links (they now answer like expired ones).
+
+    With ``hold_answered`` its answered responses are held for an auditor too. False (and
+    nothing recorded) when the key was already revoked.
+    """
     if key.revoked_at is not None:
         return False
-    key.revoked_at = utcnow()
-    record(actor, "apikey.revoke", f"api_key:{key.id}", {"active": True}, {"active": False})
+    now = utcnow()
+    key.revoked_at = now
+    unanswered = ~exists().where(Response.invitation_id == Invitation.id)
+    minted = select(Case.id).where(Case.api_key_id == key.id)
+    closed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.case_id.in_(minted), Invitation.expires_at > now, unanswered)
+        .values(expires_at=now),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    held = hold_key_answers(db.session, key.id) if hold_answered else 0
+    after = {"active": False, "closed_links": int(closed or 0), "held_responses": held}
+    record(actor, "apikey.revoke", f"api_key:{key.id}", {"active": True}, after)
     db.session.commit()
     return True

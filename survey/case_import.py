@@ -49,6 +49,7 @@ def import_case_rows(
     api_key: ApiKey | None = None,
     progress: Callable[[int], None] = lambda n: None,
     report: ImportReport | None = None,
+    source: str = "upload",
 ) -> ImportReport:
     """Store the good rows, reject the rest; ``report`` (if given) is filled as chunks commit."""
     report = report if report is not None else ImportReport()
@@ -70,14 +71,14 @@ def import_case_rows(
             valid.append((line, case))
     for start in range(0, len(valid), CHUNK):
         chunk = valid[start : start + CHUNK]
-        _store_chunk(chunk, api_key, report)
+        _store_chunk(chunk, api_key, report, source)
         progress(len(chunk))
     return report
 
 
-def _store_chunk(chunk: list[tuple[int, CaseInput]], api_key: ApiKey | None, report: ImportReport) -> None:
+def _store_chunk(chunk: list[tuple[int, CaseInput]], api_key: ApiKey | None, report: ImportReport, source: str) -> None:
     try:
-        issued = register_cases([case for _, case in chunk], api_key)
+        issued = register_cases([case for _, case in chunk], api_key, source)
     except (ApiError, IntegrityError) as error:
         db.session.rollback()
         if len(chunk) == 1:  # a file whose only storable row fails lands here too
@@ -85,7 +86,7 @@ def _store_chunk(chunk: list[tuple[int, CaseInput]], api_key: ApiKey | None, rep
             report.rejected.append((chunk[0][0], reason))
             return
         for item in chunk:  # find the offending rows one by one
-            _store_chunk([item], api_key, report)
+            _store_chunk([item], api_key, report, source)
         return
     report.accepted += sum(i.created for i in issued)
     report.existing += sum(not i.created for i in issued)

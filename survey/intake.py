@@ -8,6 +8,7 @@ declared model ``survey.schemas.intake.CaseInput``; the batch rules live here.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from ranking.periods import CITY_TZ
 from survey.extensions import db
+from survey.integrity.minting import audit_minting, audit_refusal, enforce_daily_cap
 from survey.models import Agency, ApiKey, Case, Invitation, Service
 from survey.models.base import as_utc, utcnow
 from survey.problems import ApiError, field_error
@@ -84,6 +86,7 @@ def resolve_references(cases: list[CaseInput], api_key: ApiKey | None) -> tuple[
             if case.agency_code not in allowed
         ]
         if refused:
+            audit_refusal(api_key, sorted({c.agency_code for c in cases if c.agency_code not in allowed}))
             raise ApiError(403, "This API key is not allowed to post for some agencies.", refused, "agency-not-allowed")
     return agencies, services
 
@@ -106,8 +109,14 @@ def _differences(case: Case, wanted: CaseInput, service: Service) -> list[str]:
     return [key for key in stored if stored[key] != given[key]]
 
 
-def register_cases(items: list[CaseInput], api_key: ApiKey | None = None) -> list[IssuedCase]:
+def register_cases(
+    items: list[CaseInput], api_key: ApiKey | None = None, source: str | None = None
+) -> list[IssuedCase]:
     """Store new cases with their invitations in one transaction; return every case's link.
+
+    ``source`` says how the invitations were minted (``survey.vocabulary.MINT_SOURCES``):
+    by default the key's system, or an admin upload without one. Minting is capped per
+    agency and day, and audited once per batch and agency (``survey.integrity.minting``).
 
     Idempotent on (agency, case_ref): an existing identical case returns its existing
     invitation. A concurrent insert of the same case is retried once, after which the
@@ -116,7 +125,7 @@ def register_cases(items: list[CaseInput], api_key: ApiKey | None = None) -> lis
     agencies, services = resolve_references(items, api_key)
     for attempt in (1, 2):
         try:
-            result = _store(items, agencies, services, api_key)
+            result = _store(items, agencies, services, api_key, source or ("api_key" if api_key else "upload"))
             # Keep the rows just written loaded: building each link must not reload every case.
             session = db.session()
             session.expire_on_commit = False
@@ -132,7 +141,7 @@ def register_cases(items: list[CaseInput], api_key: ApiKey | None = None) -> lis
     raise AssertionError("unreachable")
 
 
-def _store(items, agencies, services, api_key) -> list[IssuedCase]:
+def _store(items, agencies, services, api_key, source: str) -> list[IssuedCase]:
     keys = [(agencies[c.agency_code].id, c.case_ref) for c in items]
     existing = (
         {
@@ -167,6 +176,12 @@ def _store(items, agencies, services, api_key) -> list[IssuedCase]:
             "case-conflict",
         )
 
+    new_by_agency = Counter(
+        agencies[item.agency_code] for key, item in zip(keys, items, strict=True) if key not in existing
+    )
+    if new_by_agency:
+        enforce_daily_cap(new_by_agency, api_key, source)
+        audit_minting(new_by_agency, api_key, source)
     expiry = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
     results: list[IssuedCase | None] = []
     new_cases: list[tuple[int, Case, str]] = []
@@ -184,6 +199,7 @@ def _store(items, agencies, services, api_key) -> list[IssuedCase]:
             completed_at=item.completed_at,
             channel=item.channel,
             api_key_id=api_key.id if api_key else None,
+            source=source,
         )
         salt = new_salt()
         token = token_for_salt(salt)

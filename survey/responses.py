@@ -59,8 +59,13 @@ def record_response(
     answers: dict[str, int | None],
     comment: str | None,
     locale: str,
+    channel: str = "web",
+    device: str | None = None,
 ) -> bool:
     """Store the response and its answers atomically. False if the link was already used.
+
+    Provenance goes with it: how the link was minted (the case's source), how it was
+    answered (``channel``; "assisted" never counts in the ranking) and the day's device hash.
 
     The unique constraint on ``response.invitation_id`` decides races (two tabs, double
     clicks, replays); a check beforehand would not.
@@ -73,6 +78,9 @@ def record_response(
         service_id=case.service_id,
         question_set_id=qset.id,
         locale=locale,
+        channel=channel,
+        minted_by=case.source,
+        device_hash=device,
         overall=answers.get("overall"),
         comment=text or None,
     )
@@ -87,3 +95,14 @@ def record_response(
         db.session.rollback()
         return False
     return True
+
+
+def answer_channel(invitation: Invitation, assisted: bool) -> str:
+    """How a web submission came in: staff-assisted if the citizen says so, else by how the link reached them."""
+    if assisted:
+        return "assisted"
+    if invitation.delivery_channel == "sms":
+        return "sms"
+    if invitation.printed_at is not None:
+        return "qr"
+    return "web"

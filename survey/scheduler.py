@@ -49,6 +49,22 @@ def run_weekly_digest(app: Flask) -> None:
             db.session.remove()
 
 
+def run_integrity(app: Flask) -> None:
+    """The integrity checks for the current month (docs/integrity.md); a lost race with another worker is harmless."""
+    from ranking.periods import period_containing
+    from survey.extensions import db
+    from survey.integrity.review import run_checks
+
+    with app.app_context():
+        try:
+            run_checks(db.session, period_containing(datetime.now(UTC), "month"))
+        except Exception:
+            db.session.rollback()
+            log.exception("integrity checks failed; they run again at the next interval")
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=CITY_TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
@@ -64,6 +80,8 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
         replace_existing=True,
     )
     scheduler.add_job(run_outbox, "interval", minutes=1, args=[app], id="outbox", replace_existing=True)
+    minutes = int(app.config["INTEGRITY_CHECK_MINUTES"])
+    scheduler.add_job(run_integrity, "interval", minutes=minutes, args=[app], id="integrity", replace_existing=True)
     # A missed run (server down on the 1st) is caught up shortly after start.
     scheduler.add_job(run_publication, "date", args=[app], id="catch_up_at_start")
     return scheduler

@@ -79,6 +79,7 @@ KIND_GROUP_LABELS = {
 }
 ROLE_LABELS = {
     "admin": _l("Administrator"),
+    "auditor": _l("Auditor (city-level integrity review)"),
     "manager": _l("Manager"),
     "viewer": _l("Viewer (read only)"),
 }
@@ -101,3 +102,36 @@ def is_flagged(band: str | None) -> bool:
 def peer_group_name(group: str) -> str:
     """The translated name of a peer group; unknown groups (from imports) keep their key."""
     return str(PEER_GROUPS.get(group, group))
+
+
+# How an invitation was made (Response.minted_by, Case.source).
+MINT_SOURCES = {
+    "api_key": _l("Case system (API key)"),
+    "upload": _l("Admin upload"),
+    "csv_import": _l("CSV import"),
+    "counter": _l("Counter device"),
+}
+# How a response was answered (Response.channel). "assisted" answers never count in the ranking.
+ANSWER_CHANNELS = {
+    "sms": _l("SMS link"),
+    "qr": _l("QR code at the counter"),
+    "tablet": _l("Counter tablet"),
+    "web": _l("Web link"),
+    "assisted": _l("Staff-assisted"),
+}
+INTEGRITY_LABELS = {
+    "counted": _l("Counted"),
+    "held": _l("Held for review"),
+    "released": _l("Released"),
+    "voided": _l("Voided"),
+}
+# The patterns survey.integrity.checks detects (docs/integrity.md gives each threshold).
+FLAG_KINDS = {
+    "burst": _l("Burst of answers soon after the links were issued"),
+    "device": _l("One device answering many links"),
+    "straight_line": _l("Straight-lining (every question at the top)"),
+    "jump": _l("Sudden jump against the agency's own history"),
+    "no_cases": _l("Invitations without matching completed cases"),
+    "coverage": _l("Coverage collapse (closed cases not invited)"),
+    "revoked_key": _l("Answers to links of a revoked key"),
+}

@@ -48,7 +48,10 @@ def test_city_shape(demo: DemoCity):
 
 def test_every_month_has_cases_and_responses(demo: DemoCity):
     cases = db.session.scalar(select(func.count()).select_from(Case))
-    assert cases == db.session.scalar(select(func.count()).select_from(Invitation))
+    invited = db.session.scalar(select(func.count()).select_from(Invitation))
+    # Only the planted "dry" ward (survey/demo/schemes.py) leaves closed cases uninvited.
+    uninvited = set(db.session.scalars(select(Case.agency_id).where(~Case.invitation.has())))
+    assert len(uninvited) == 1 and 0 < cases - invited < 0.05 * cases
     months = Counter(city_month(m) for m in db.session.scalars(select(Response.submitted_at)))
     assert set(months) == {"2026-03", "2026-04", "2026-05"}
     assert all(count > 100 for count in months.values())

@@ -2,6 +2,9 @@
 
 Rows go through ``survey.case_import`` (the intake API's rules, judged row by row). The
 sheet lists open invitations only: answered or expired links are of no use at a counter.
+It lists only links made for a counter (uploads and imports, never a case system's
+links, which that system delivers itself), and every sheet is audited and marks its
+links as printed, so their answers are recorded as "QR code at the counter" (issue 11).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from survey.models import Agency, Case, Invitation, Response
 from survey.models.base import to_naive_utc, utcnow
 from survey.tokens import token_for_salt
 
+COUNTER_SOURCES = ("upload", "csv_import", "counter")
 SHEET_LIMIT = 500  # one print run; more is better split by agency or dates
 LOOKUP_CHUNK = 500
 
@@ -129,7 +133,7 @@ def open_cases(
         select(Case)
         .join(Invitation)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Response.id.is_(None), Invitation.expires_at > utcnow())
+        .where(Response.id.is_(None), Invitation.expires_at > utcnow(), Case.source.in_(COUNTER_SOURCES))
         .options(selectinload(Case.agency), selectinload(Case.service), selectinload(Case.invitation))
         .order_by(Case.agency_id, Case.completed_at, Case.case_ref)
         .limit(SHEET_LIMIT)
@@ -143,6 +147,16 @@ def open_cases(
     if completed_to is not None:
         query = query.where(Case.completed_at < _city_midnight(completed_to + timedelta(days=1)))
     return list(db.session.scalars(query))
+
+
+def mark_printed(cases: list[Case], filters: dict) -> None:
+    """Audit one printed sheet (how many links, of which agencies, by which filter) and mark its links printed."""
+    now = utcnow()
+    for case in cases:
+        case.invitation.printed_at = now
+    after = {"links": len(cases), "agencies": sorted({c.agency.code for c in cases}), **filters}
+    record(actor(), "invitations.print", "", None, after)
+    db.session.commit()
 
 
 def _city_midnight(day: date) -> datetime:

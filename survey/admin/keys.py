@@ -28,5 +28,5 @@ def create_key(name: str, agency_ids: set[int]) -> tuple[ApiKey, str]:
     return create_api_key(name, agency_ids, actor=actor())
 
 
-def revoke_key(key: ApiKey) -> bool:
-    return revoke_api_key(key, actor=actor())
+def revoke_key(key: ApiKey, hold_answered: bool = False) -> bool:
+    return revoke_api_key(key, actor=actor(), hold_answered=hold_answered)

@@ -55,6 +55,8 @@ def sign_in():
             open_session(result.user)
             db.session.commit()
             login_user(result.user)
+            if result.user.role == "auditor" and not request.args.get("next"):
+                destination = url_for("auditor.flags")  # the auditor has no /manage dashboard
             return redirect(destination, code=303)
         failed, retry_after = True, result.retry_after
     status = 429 if retry_after else 422 if form.errors else 200

@@ -35,9 +35,23 @@ def visit_choices() -> list[SelectChoice]:
     ]
 
 
-class SurveyForm(FlaskForm):
-    """Fields are added per question set by ``survey_form_class``."""
+HELPED = "yes"
 
+
+def helped_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("no", _l("No, I filled it in myself")),
+        SelectChoice(HELPED, _l("Yes, someone helped me or filled it in for me")),
+    ]
+
+
+class SurveyForm(FlaskForm):
+    """Fields are added per question set by ``survey_form_class``.
+
+    ``helped`` is optional and plain: answers someone helped with are kept but never ranked.
+    """
+
+    helped = RadioField(_l("Did someone help you fill this in?"), choices=helped_choices(), validators=[Optional()])
     submit = SubmitField(_l("Send my answers"))
 
 

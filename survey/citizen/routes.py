@@ -8,12 +8,13 @@ from markupsafe import Markup
 
 from ranking.periods import CITY_TZ
 from survey.citizen import bp
-from survey.citizen.forms import NO_ANSWER, survey_form_class
+from survey.citizen.forms import HELPED, NO_ANSWER, survey_form_class
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
+from survey.integrity.device import device_hash
 from survey.models.base import as_utc
 from survey.questions import survey_question_set
-from survey.responses import LinkState, find_link, record_response
+from survey.responses import LinkState, answer_channel, find_link, record_response
 from survey.tokens import sha256_hex
 
 STATUS_FOR_STATE = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.USED: 409}
@@ -74,7 +75,9 @@ def survey(token: str):
             answers[question.key] = None if raw in (None, "", NO_ANSWER) else int(raw)
         comment_field = next((q.key for q in qset.questions if q.kind == "text"), None)
         comment = form[comment_field].data if comment_field else None
-        if not record_response(invitation, qset, answers, comment, locale):
+        channel = answer_channel(invitation, form.helped.data == HELPED)
+        device = device_hash(request.remote_addr)
+        if not record_response(invitation, qset, answers, comment, locale, channel, device):
             return closed_link(LinkState.USED)
         return redirect(url_for("citizen.thanks", lang=locale if locale != "vi" else None), code=303)
     case = invitation.case

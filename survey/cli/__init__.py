@@ -7,9 +7,10 @@ def register_commands(app: Flask) -> None:
     from survey.cli.apikey import apikey
     from survey.cli.cases import cases
     from survey.cli.demo import demo
+    from survey.cli.integrity import integrity
     from survey.cli.ranking import ranking
     from survey.cli.translate import translate
     from survey.notify.cli import outbox
 
-    for group in (apikey, cases, demo, ranking, translate, outbox):
+    for group in (apikey, cases, demo, integrity, ranking, translate, outbox):
         app.cli.add_command(group)

@@ -48,10 +48,11 @@ def list_keys() -> None:
 
 @apikey.command("revoke")
 @click.argument("prefix")
-def revoke(prefix: str) -> None:
-    """Revoke the key whose prefix is PREFIX."""
+@click.option("--hold", is_flag=True, help="Also hold the key's answered responses for an auditor.")
+def revoke(prefix: str, hold: bool) -> None:
+    """Revoke the key whose prefix is PREFIX; its unanswered links close."""
     keys = db.session.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))).all()
     if len(keys) != 1:
         raise click.ClickException(f"no single active key with prefix {prefix!r}")
-    revoke_api_key(keys[0], actor=CLI_ACTOR)
+    revoke_api_key(keys[0], actor=CLI_ACTOR, hold_answered=hold)
     click.echo(f"Revoked {prefix}…")

@@ -28,7 +28,7 @@ def import_cases(path: str) -> None:
     if missing:
         raise click.ClickException(f"missing columns: {', '.join(missing)} (expected {', '.join(CASE_FIELDS)})")
     with click.progressbar(length=len(rows), label="Importing cases") as bar:
-        report = import_case_rows(rows, progress=bar.update)
+        report = import_case_rows(rows, progress=bar.update, source="csv_import")
     click.echo(
         f"Accepted {report.accepted} new, {report.existing} already registered, rejected {len(report.rejected)}."
     )

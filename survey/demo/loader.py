@@ -27,6 +27,7 @@ from survey.demo.generator import (
     monthly_counts,
 )
 from survey.demo.rows import case_and_invitation_rows, response_and_answer_rows
+from survey.demo.schemes import plant_schemes
 from survey.extensions import db
 from survey.models import Agency, Answer, Case, Invitation, QuestionSet, Response, Service, User
 from survey.models.base import to_naive_utc
@@ -224,7 +225,10 @@ def load_demo(
     echo("users…")
     users = create_demo_users({agency.code: agency for agency in agencies})
     db.session.commit()
-    return _summary(seed, specs, len(services), totals, windows, users)
+    echo("integrity schemes…")
+    outcome = plant_schemes(now_utc)
+    summary = _summary(seed, specs, len(services), totals, windows, users)
+    return f"{summary} {outcome.line()}" if outcome else summary
 
 
 def _summary(

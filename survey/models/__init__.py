@@ -5,6 +5,7 @@ from survey.models.audit import AuditLog
 from survey.models.case import Case, Invitation
 from survey.models.credentials import ApiKey, User, api_key_agencies
 from survey.models.feedback import Feedback
+from survey.models.integrity import IntegrityFlag, flag_responses
 from survey.models.outbox import OutboxMessage
 from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
@@ -22,6 +23,7 @@ __all__ = [
     "Case",
     "Feedback",
     "ImportedCount",
+    "IntegrityFlag",
     "Invitation",
     "OutboxMessage",
     "PasswordReset",
@@ -35,4 +37,5 @@ __all__ = [
     "StaffSession",
     "User",
     "api_key_agencies",
+    "flag_responses",
 ]

@@ -26,7 +26,9 @@ class Case(db.Model):
     due_at: Mapped[datetime] = mapped_column(DateTime)
     completed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
+    # How the invitation was minted: "api_key", "upload" (admin page), "csv_import" (CLI) or "counter".
+    source: Mapped[str] = mapped_column(String(16), default="api_key", server_default="api_key")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     agency: Mapped[Agency] = relationship()
@@ -50,5 +52,7 @@ class Invitation(db.Model):
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     delivery_channel: Mapped[str] = mapped_column(String(16), default="link")
+    # Set when an admin prints it on a counter sheet: the sheet lists only these.
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     case: Mapped[Case] = relationship(back_populates="invitation")

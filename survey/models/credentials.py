@@ -12,7 +12,7 @@ from survey.extensions import db
 from survey.models.agency import Agency
 from survey.models.base import utcnow
 
-ROLES = ("admin", "manager", "viewer")
+ROLES = ("admin", "auditor", "manager", "viewer")
 
 api_key_agencies = Table(
     "api_key_agency",

@@ -73,7 +73,14 @@ class Response(db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
     question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"))
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # How it was answered (survey.vocabulary.ANSWER_CHANNELS); "assisted" never counts in the ranking.
     channel: Mapped[str] = mapped_column(String(16), default="web")
+    # How its invitation was made (survey.vocabulary.MINT_SOURCES), copied from the case.
+    minted_by: Mapped[str] = mapped_column(String(16), default="api_key", server_default="api_key")
+    # "counted", "held" or "voided" (survey.models.integrity); only counted answers are published.
+    integrity: Mapped[str] = mapped_column(String(8), default="counted", server_default="counted", index=True)
+    # Keyed, daily-rotating hash of the answering address: erased after the check window.
+    device_hash: Mapped[str | None] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     overall: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)

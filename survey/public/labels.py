@@ -9,8 +9,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from survey.public.formatting import pct_short
+from survey.vocabulary import (
+    ANSWER_CHANNELS,
+    BAND_SYMBOLS,
+    BANDS,
+    NO_BAND,
+    PLAN_STATUS_LABELS,
+    band_name,
+    peer_group_name,
+)
 from survey.vocabulary import BAND_LABELS as BAND_NAMES
-from survey.vocabulary import BAND_SYMBOLS, BANDS, NO_BAND, PLAN_STATUS_LABELS, band_name, peer_group_name
 
 __all__ = [
     "BANDS",
@@ -54,3 +62,8 @@ def band_reading(band: str) -> str:
 def plan_status(status: str) -> str:
     """The plan status as a word inside a sentence ("status: planned")."""
     return str(PLAN_STATUS_LABELS.get(status, status)).lower()
+
+
+def channel_name(code: str) -> str:
+    """How answers came in (survey.vocabulary.ANSWER_CHANNELS), in the reader's language."""
+    return str(ANSWER_CHANNELS.get(code, code))

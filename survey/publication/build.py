@@ -145,6 +145,20 @@ def _value(table: dict[str, Any], key: str, i: int) -> Any:
     return clean_number(value)
 
 
+def integrity_figures(counts: AgencyCounts) -> dict[str, Any]:
+    """What the figures rest on (docs/integrity.md): answers held or voided, staff-assisted, and channel shares."""
+    counted = sum(counts.by_channel.values())
+    return {
+        "held": counts.held,
+        "voided": counts.voided,
+        "assisted": counts.assisted,
+        "channel_shares": {k: round(v / counted, 4) for k, v in sorted(counts.by_channel.items())} if counted else {},
+        "coverage": min(counts.invitations / counts.cases, 1.0) if counts.cases else None,
+        # The national index's rule: a dossier counts as satisfied unless rated dissatisfied.
+        "silence_rate": round(1 - min(counts.dissatisfied / counts.cases, 1.0), 4) if counts.cases else None,
+    }
+
+
 def make_entry(
     position: int,
     agency: Agency,
@@ -172,6 +186,7 @@ def make_entry(
     figures["parent_name_en"] = agency.parent.name_en if agency.parent else None
     figures["on_time_rate"] = counts.on_time / counts.cases if counts.cases else None
     figures["response_rate"] = min(counts.responses / counts.invitations, 1.0) if counts.invitations else None
+    figures["integrity"] = integrity_figures(counts)
     figures["inputs"] = {
         "n_by_category": [int(v) for v in inputs["n_by_cat"][position]],
         "x_by_category": [int(v) for v in inputs["x_by_cat"][position]],

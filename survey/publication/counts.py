@@ -16,6 +16,7 @@ from survey.models import Agency, Case, ImportedCount, Invitation, Response, Ser
 from survey.models.base import to_naive_utc
 
 IMPORTED_CATEGORY = "(imported)"
+DISSATISFIED_TO = 2  # "dissatisfied" and "very dissatisfied"
 
 
 @dataclass
@@ -26,6 +27,12 @@ class AgencyCounts:
     invitations: int = 0
     cases: int = 0
     on_time: int = 0
+    # Integrity (docs/integrity.md): answers kept out of the figures, and where the counted ones came from.
+    held: int = 0
+    voided: int = 0
+    assisted: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    dissatisfied: int = 0  # counted answers at the bottom two levels: what the national index would see
 
 
 def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
@@ -44,6 +51,7 @@ def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
     answered = (
         select(Response.agency_id, Response.service_id, func.count(Response.overall), satisfied)
         .where(Response.submitted_at >= start, Response.submitted_at < end, Response.overall.is_not(None))
+        .where(Response.integrity == "counted", Response.channel != "assisted")
         .group_by(Response.agency_id, Response.service_id)
     )
     for agency_id, service_id, n, x in session.execute(answered):
@@ -53,6 +61,8 @@ def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
         cell[1] += int(x or 0)
         item.responses += int(n)
         item.positive += int(x or 0)
+
+    _provenance(session, counts, start, end)
 
     imported = select(
         ImportedCount.agency_id, ImportedCount.service_category, ImportedCount.responses, ImportedCount.positive
@@ -83,6 +93,32 @@ def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
         counts[agency_id].cases = int(number)
         counts[agency_id].on_time = int(on_time or 0)
     return counts
+
+
+def _provenance(session: Session, counts: dict[int, AgencyCounts], start, end) -> None:
+    """Held, voided and staff-assisted answers, and counted answers by channel, per agency (one GROUP BY)."""
+    query = (
+        select(
+            Response.agency_id,
+            Response.integrity,
+            Response.channel,
+            func.count(Response.id),
+            func.sum(case((Response.overall <= DISSATISFIED_TO, 1), else_=0)),
+        )
+        .where(Response.submitted_at >= start, Response.submitted_at < end)
+        .group_by(Response.agency_id, Response.integrity, Response.channel)
+    )
+    for agency_id, status, channel, number, low in session.execute(query):
+        item = counts[agency_id]
+        if status == "held":
+            item.held += int(number)
+        elif status == "voided":
+            item.voided += int(number)
+        elif channel == "assisted":
+            item.assisted += int(number)
+        else:
+            item.by_channel[channel] = item.by_channel.get(channel, 0) + int(number)
+            item.dissatisfied += int(low or 0)
 
 
 def peer_groups(session: Session) -> list[str]:

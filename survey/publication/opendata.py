@@ -12,16 +12,24 @@ from survey.models import Snapshot
 from survey.publication.ledger import canonical
 from survey.spreadsheet import safe_cell
 
-# Fields of the open-data row (DESIGN.md), in order; null where withheld.
-OPEN_DATA_FIELDS = (
+# Fields of the open-data row, in order; null where withheld. First DESIGN.md's contract,
+DESIGN_FIELDS = (
     "agency_code", "agency_name", "peer_group", "period", "responses", "positive", "rate", "rate_low",
     "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
     "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
-    # Beyond DESIGN.md's list: every figure a page shows, so a reporter can quote the files.
-    "adjusted_rate", "rank_set_low", "rank_set_high", "ranked_count", "on_time_rate", "response_rate",
-    "score_change", "score_change_low", "score_change_high", "score_change_significant", "parent_code",
-    "parent_name",
 )  # fmt: skip
+# then every figure a page shows, so a reporter can quote the files,
+REPORTING_FIELDS = (
+    "adjusted_rate", "rank_set_low", "rank_set_high", "ranked_count", "on_time_rate", "score_change",
+    "score_change_low", "score_change_high", "score_change_significant", "parent_code", "parent_name",
+)  # fmt: skip
+# then what the figures rest on (docs/integrity.md); null when unknown.
+CHANNEL_CODES = ("sms", "qr", "tablet", "web")
+INTEGRITY_FIELDS = (
+    "response_rate", "coverage", "held", "voided", "assisted", "silence_rate",
+    *(f"share_{code}" for code in CHANNEL_CODES),
+)  # fmt: skip
+OPEN_DATA_FIELDS = (*DESIGN_FIELDS, *REPORTING_FIELDS, *INTEGRITY_FIELDS)
 CSV_EXTRA = ("snapshot_id", "snapshot_hash", "method_version")
 # CSV cells are for spreadsheets: shares rounded to 4 decimals (0.01 percentage point), flags
 # as 1/0, and a byte-order mark so Excel reads Vietnamese names as UTF-8. JSON keeps full precision.
@@ -56,8 +64,24 @@ def open_data_rows(snapshot: Snapshot, locale: str = "vi") -> list[dict[str, Any
         }
         for key in OPEN_DATA_FIELDS:
             row.setdefault(key, figures.get(key))
+        row.update(_integrity_fields(figures, bool(entry.suppressed)))
         rows.append({key: row[key] for key in OPEN_DATA_FIELDS})
     return rows
+
+
+def _integrity_fields(figures: dict[str, Any], suppressed: bool) -> dict[str, Any]:
+    """Snapshots published before issue 11 carry no integrity figures: their fields are null."""
+    integrity = figures.get("integrity")
+    if integrity is None:
+        return dict.fromkeys(INTEGRITY_FIELDS) | {"response_rate": figures.get("response_rate")}
+    if suppressed:  # nothing computed from a small group's answers; how many were held is still said
+        return dict.fromkeys(INTEGRITY_FIELDS) | {"held": integrity.get("held"), "voided": integrity.get("voided")}
+    shares = integrity.get("channel_shares") or {}
+    return {
+        "response_rate": figures.get("response_rate"),
+        **{key: integrity.get(key) for key in ("coverage", "held", "voided", "assisted", "silence_rate")},
+        **{f"share_{code}": shares.get(code, 0.0 if shares else None) for code in CHANNEL_CODES},
+    }
 
 
 def snapshot_metadata(snapshot: Snapshot) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from ranking.periods import Period, parse_period, period_containing, periods_between
 from survey.extensions import db
+from survey.integrity.review import run_checks
 from survey.models import Response, Snapshot
 from survey.models.base import as_utc
 from survey.notify.messages import notify_publication
@@ -58,6 +59,7 @@ def publish(
         raise PublicationError(f"period {period.key} has not ended; use --provisional to publish it early")
     params = method_params()
     session = db.session
+    run_checks(session, period, now=now)  # hold what the checks find before anything is counted
     results = []
     shared_counts: dict[str, dict[int, AgencyCounts]] = {}  # one aggregation for all peer groups
     for group in groups or peer_groups(session):

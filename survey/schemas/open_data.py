@@ -52,13 +52,23 @@ class OpenDataRow(BaseModel):
     rank_set_high: Rank = Field(ge=1)
     ranked_count: int | None = Field(ge=0)
     on_time_rate: float | None
-    response_rate: float | None
     score_change: float | None
     score_change_low: float | None
     score_change_high: float | None
     score_change_significant: bool | None
     parent_code: str | None
     parent_name: str | None
+    # What the figures rest on (docs/integrity.md); null in snapshots published before these were recorded.
+    response_rate: float | None = Field(description="Counted answers ÷ invitations.")
+    coverage: float | None = Field(description="Invitations ÷ completed cases.")
+    held: int | None = Field(ge=0, description="Answers held for integrity review, not counted.")
+    voided: int | None = Field(ge=0, description="Answers voided by the auditor, never counted.")
+    assisted: int | None = Field(ge=0, description="Staff-assisted answers: kept, never ranked.")
+    silence_rate: float | None = Field(description="Cases not rated dissatisfied ÷ cases (the national index's rule).")
+    share_sms: float | None
+    share_qr: float | None
+    share_tablet: float | None
+    share_web: float | None
 
 
 class SnapshotMetadata(BaseModel):

@@ -43,6 +43,7 @@ ROUTES = [
     ("GET", "/admin/api-keys/new"),
     ("POST", "/admin/api-keys/new"),
     ("POST", "/admin/api-keys/{key}/revoke"),
+    ("POST", "/admin/api-keys/{key}/revoke-and-hold"),
     ("GET", "/admin/questions"),
     ("GET", "/admin/questions/{qset}"),
     ("GET", "/admin/questions/new"),
@@ -67,7 +68,14 @@ ROUTES = [
 POSTS = [(method, path) for method, path in ROUTES if method == "POST"]
 
 
-ROLES = ["anonymous", "inactive admin", "manager", "viewer", "manager of another agency", "viewer of the whole city"]
+ROLES = [
+    "anonymous",
+    "inactive admin",
+    "manager",
+    "viewer",
+    "manager of another agency",
+    "viewer of the whole city",
+]
 EXPECTED = {"anonymous": 302, "inactive admin": 302} | dict.fromkeys(ROLES[2:], 403)
 
 

@@ -30,11 +30,11 @@ def test_case_upload_interrupted_midway_is_audited_with_what_was_stored(admin_cl
     real = survey.case_import.register_cases
     calls = []
 
-    def fail_second_chunk(items, api_key=None):
+    def fail_second_chunk(items, api_key=None, source=None):
         calls.append(len(items))
         if len(calls) == 2:
             raise RuntimeError("database went away")
-        return real(items, api_key)
+        return real(items, api_key, source)
 
     monkeypatch.setattr(survey.case_import, "register_cases", fail_second_chunk)
     assert upload(admin_client, csv_text(rows(600))).status_code == 500

@@ -34,8 +34,8 @@ def test_form_shows_service_agency_and_case_in_vietnamese(client, token):
 
 def test_form_is_accessible_html(client, token):
     html = client.get(f"/s/{token}").get_data(as_text=True)
-    assert html.count("<fieldset") == 7  # overall + 5 drivers + visits
-    assert html.count("<legend>") == 7
+    assert html.count("<fieldset") == 8  # overall + 5 drivers + visits + "did someone help you?"
+    assert html.count("<legend>") == 8
     # every radio and the text area has a label pointing at it
     import re
 

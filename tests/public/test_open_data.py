@@ -15,9 +15,11 @@ OPEN_DATA_COLUMNS = [
     "agency_code", "agency_name", "peer_group", "period", "responses", "positive", "rate", "rate_low",
     "rate_high", "expected", "z", "band", "limit95_low", "limit95_high", "limit998_low", "limit998_high",
     "score", "score_low", "score_high", "rank", "rank_low", "rank_high", "suppressed", "ranked",
-    "adjusted_rate", "rank_set_low", "rank_set_high", "ranked_count", "on_time_rate", "response_rate",
+    "adjusted_rate", "rank_set_low", "rank_set_high", "ranked_count", "on_time_rate",
     "score_change", "score_change_low", "score_change_high", "score_change_significant", "parent_code",
     "parent_name",
+    "response_rate", "coverage", "held", "voided", "assisted", "silence_rate",
+    "share_sms", "share_qr", "share_tablet", "share_web",
 ]  # fmt: skip
 CSV_EXTRA_COLUMNS = ["snapshot_id", "snapshot_hash", "method_version"]
 

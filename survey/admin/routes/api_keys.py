@@ -41,3 +41,13 @@ def api_keys_revoke(key_id: int):
     if revoke_key(key):
         flash(_("Key %(prefix)s… was revoked; case systems using it are now refused.", prefix=key.prefix))
     return redirect(url_for(".api_keys"), 303)
+
+
+@bp.post("/api-keys/<int:key_id>/revoke-and-hold")
+@admin_required
+def api_keys_revoke_and_hold(key_id: int):
+    """Revoke, and hold every answer to the key's links for the auditor."""
+    key = db.get_or_404(ApiKey, key_id)
+    if revoke_key(key, hold_answered=True):
+        flash(_("Key %(prefix)s… was revoked and its answers are held for review.", prefix=key.prefix))
+    return redirect(url_for(".api_keys"), 303)

@@ -8,7 +8,15 @@ from flask_babel import gettext as _
 from survey.admin import bp
 from survey.admin.agencies import parent_choices
 from survey.admin.forms import NO_AGENCY, CaseUploadForm, InvitationFilterForm, with_none
-from survey.admin.invitations import SHEET_LIMIT, cards, decode_batch, encode_batch, open_cases, upload_cases
+from survey.admin.invitations import (
+    SHEET_LIMIT,
+    cards,
+    decode_batch,
+    encode_batch,
+    mark_printed,
+    open_cases,
+    upload_cases,
+)
 from survey.admin.pages import form_status
 from survey.admin.uploads import UploadError, read_upload
 from survey.authz import admin_required
@@ -48,6 +56,7 @@ def cases_invitations():
 def cases_sheet():
     if "batch" in request.args:
         cases = open_cases(case_ids=decode_batch(request.args["batch"]))
+        filters: dict = {"batch": True}
     else:
         form = _filter_form()
         if not form.validate():
@@ -56,5 +65,7 @@ def cases_sheet():
         cases = open_cases(
             agency_id=agency_id, completed_from=form.completed_from.data, completed_to=form.completed_to.data
         )
+        filters = {"completed_from": str(form.completed_from.data), "completed_to": str(form.completed_to.data)}
+    mark_printed(cases, filters)
     full = len(cases) >= SHEET_LIMIT
     return render_template("admin/cases/sheet.html", cards=cards(cases, current_locale()), limit=SHEET_LIMIT, full=full)

@@ -1,0 +1,223 @@
+"""The integrity checks: each finds a pattern per agency and month and says which answers it holds.
+
+Thresholds are statistical (docs/integrity.md): an agency is compared with the pooled rate
+of all agencies in the month (burst, straight-lining) or with its own earlier months
+(jump, coverage), by an exact one-sided binomial or Poisson tail at ``ALPHA``; a minimum
+count keeps tiny agencies from being flagged on one or two answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import median
+
+from scipy import stats
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ranking.periods import Period
+from survey.models import Answer, Case, Invitation, Question, Response
+from survey.models.base import to_naive_utc
+
+ALPHA = 1e-4  # one-sided tail per agency and check; ~170 agencies x 5 checks -> < 0.1 false alarm a month
+BURST_SECONDS = 300  # an answer this soon after its link was issued is "quick"
+MIN_FLAGGED = 10  # answers a burst or straight-lining flag needs
+DEVICE_MIN_LINKS = 5  # links of one agency answered from one device on one day
+HISTORY_MONTHS = 6
+MIN_HISTORY = 3  # earlier months with data needed before comparing against history
+JUMP_MIN = 20
+COVERAGE_MIN_CASES = 20
+COVERAGE_DROP = 0.5  # coverage below half the agency's own usual ratio
+
+
+@dataclass
+class Finding:
+    """One pattern at one agency: which answers it holds and the aggregate evidence shown to the auditor."""
+
+    agency_id: int
+    kind: str
+    response_ids: set[int] = field(default_factory=set)
+    evidence: dict = field(default_factory=dict)
+
+
+def _window(period: Period) -> tuple[datetime, datetime]:
+    return to_naive_utc(period.start), to_naive_utc(period.end)
+
+
+def binomial_excess(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): how surprising k successes are at the pooled rate."""
+    return float(stats.binom.sf(k - 1, n, min(max(p, 1e-6), 1 - 1e-6)))
+
+
+def check_burst(session: Session, period: Period) -> list[Finding]:
+    """Many answers within minutes of their link being issued, more than the city's pooled share predicts."""
+    start, end = _window(period)
+    seconds = func.extract("epoch", Response.submitted_at) - func.extract("epoch", Invitation.issued_at)
+    if session.get_bind().dialect.name == "sqlite":
+        seconds = (func.julianday(Response.submitted_at) - func.julianday(Invitation.issued_at)) * 86400
+
+    def query(*columns):
+        return (
+            select(*columns)
+            .join(Invitation, Invitation.id == Response.invitation_id)
+            .where(Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted")
+        )
+
+    hit = and_(seconds >= 0, seconds <= BURST_SECONDS)
+    return _excess(session, query, hit, "burst", {"seconds": BURST_SECONDS})
+
+
+def check_straight_line(session: Session, period: Period) -> list[Finding]:
+    """Answers with every question at the top box, more often than the city's pooled share predicts."""
+    start, end = _window(period)
+    not_top = (
+        select(func.count(Answer.id))
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.response_id == Response.id, Question.kind == "likert5", Answer.value != 5)
+        .correlate(Response)
+        .scalar_subquery()
+    )
+    drivers = (
+        select(func.count(Answer.id)).where(Answer.response_id == Response.id).correlate(Response).scalar_subquery()
+    )
+
+    def query(*columns):
+        return select(*columns).where(
+            Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted"
+        )
+
+    return _excess(session, query, and_(Response.overall == 5, not_top == 0, drivers >= 3), "straight_line", {})
+
+
+def _excess(session: Session, query: Callable, hit, kind: str, extra: dict) -> list[Finding]:
+    """Agencies whose share of ``hit`` answers is improbably high against the other agencies' pooled share.
+
+    Counting is one GROUP BY (cost per agency); answer ids are read only for flagged agencies.
+    """
+    grouped = query(Response.agency_id, func.count(), func.sum(case((hit, 1), else_=0))).group_by(Response.agency_id)
+    counts = {agency_id: (int(n), int(k or 0)) for agency_id, n, k in session.execute(grouped)}
+    n_all = sum(n for n, _ in counts.values())
+    k_all = sum(k for _, k in counts.values())
+    findings = []
+    for agency_id, (n, k) in counts.items():
+        if k < MIN_FLAGGED:
+            continue
+        # Pooled share of the *other* agencies, so one large cheat cannot raise its own baseline.
+        pooled = (k_all - k + 1) / (n_all - n + 2)  # Laplace: never exactly 0 or 1
+        p_value = binomial_excess(k, n, pooled)
+        if p_value < ALPHA:
+            evidence = {
+                **extra,
+                "answers": n,
+                "flagged": k,
+                "share": round(k / n, 4),
+                "pooled_share": round(pooled, 4),
+                "p_value": float(f"{p_value:.3g}"),
+                "alpha": ALPHA,
+            }
+            findings.append(Finding(agency_id, kind, set(), evidence))
+    if findings:
+        ids = query(Response.id, Response.agency_id).where(hit, Response.agency_id.in_([f.agency_id for f in findings]))
+        by_agency = {f.agency_id: f for f in findings}
+        for response_id, agency_id in session.execute(ids):
+            by_agency[agency_id].response_ids.add(response_id)
+    return findings
+
+
+def check_device(session: Session, period: Period) -> list[Finding]:
+    """One device hash (it changes daily) answering ``DEVICE_MIN_LINKS`` or more links of one agency."""
+    start, end = _window(period)
+    rows = session.execute(
+        select(Response.id, Response.agency_id, Response.device_hash).where(
+            Response.submitted_at >= start, Response.submitted_at < end, Response.device_hash.is_not(None)
+        )
+    ).all()
+    groups: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for response_id, agency_id, device in rows:
+        groups[agency_id, device].add(response_id)
+    by_agency: dict[int, Finding] = {}
+    for (agency_id, _device), ids in groups.items():
+        if len(ids) >= DEVICE_MIN_LINKS:
+            finding = by_agency.setdefault(agency_id, Finding(agency_id, "device", evidence={"devices": 0}))
+            finding.response_ids |= ids
+            finding.evidence["devices"] += 1
+            finding.evidence["largest"] = max(finding.evidence.get("largest", 0), len(ids))
+    for finding in by_agency.values():
+        finding.evidence.update(flagged=len(finding.response_ids), min_links=DEVICE_MIN_LINKS)
+    return list(by_agency.values())
+
+
+def _monthly(session: Session, period: Period, column, agency_column, where) -> dict[int, list[int]]:
+    """Counts per agency for this month and the ``HISTORY_MONTHS`` before it (oldest first, this month last)."""
+    months = [period]
+    for _ in range(HISTORY_MONTHS):
+        months.insert(0, months[0].previous())
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
+    for index, month in enumerate(months):
+        start, end = _window(month)
+        query = select(agency_column, func.count()).where(column >= start, column < end, *where).group_by(agency_column)
+        for agency_id, number in session.execute(query):
+            counts[agency_id][index] = int(number)
+    return counts
+
+
+def check_jump(session: Session, period: Period) -> list[Finding]:
+    """Answers far above the agency's own earlier months (Poisson tail against its median month)."""
+    counts = _monthly(session, period, Response.submitted_at, Response.agency_id, [Response.channel != "assisted"])
+    findings = []
+    for agency_id, series in counts.items():
+        history, now = series[:-1], series[-1]
+        months_with_data = [n for n in history if n]
+        if len(months_with_data) < MIN_HISTORY or now < JUMP_MIN:
+            continue
+        # The median of the months with data: months before the agency started, and a partial
+        # first month, would otherwise make any ordinary month look like a jump.
+        usual = float(median(months_with_data))
+        p_value = float(stats.poisson.sf(now - 1, max(usual, 1.0)))
+        if p_value < ALPHA and now > 3 * max(usual, 1.0):
+            evidence = {"answers": now, "usual": round(usual, 1), "p_value": float(f"{p_value:.3g}"), "alpha": ALPHA}
+            findings.append(Finding(agency_id, "jump", evidence=evidence))
+    return findings
+
+
+def check_coverage(session: Session, period: Period) -> list[Finding]:
+    """Completed cases no longer invited: invitations ÷ cases far below the agency's own usual ratio."""
+    cases = _monthly(session, period, Case.completed_at, Case.agency_id, [])
+    invited = _monthly(
+        session,
+        period,
+        Case.completed_at,
+        Case.agency_id,
+        [select(Invitation.id).where(Invitation.case_id == Case.id).exists()],
+    )
+    findings = []
+    for agency_id, series in cases.items():
+        inv = invited.get(agency_id, [0] * len(series))
+        past_cases, past_inv = sum(series[:-1]), sum(inv[:-1])
+        n, k = series[-1], inv[-1]
+        if n < COVERAGE_MIN_CASES or past_cases < COVERAGE_MIN_CASES:
+            continue
+        usual = past_inv / past_cases
+        p_value = float(stats.binom.cdf(k, n, min(usual, 1 - 1e-6)))
+        if k / n < COVERAGE_DROP * usual and p_value < ALPHA:
+            evidence = {
+                "cases": n,
+                "invited": k,
+                "coverage": round(k / n, 4),
+                "usual": round(usual, 4),
+                "p_value": float(f"{p_value:.3g}"),
+                "alpha": ALPHA,
+            }
+            findings.append(Finding(agency_id, "coverage", evidence=evidence))
+    return findings
+
+
+CHECKS = (check_burst, check_device, check_straight_line, check_jump, check_coverage)
+
+
+def find_patterns(session: Session, period: Period) -> list[Finding]:
+    """Every check's findings for one month."""
+    return [finding for check in CHECKS for finding in check(session, period)]
