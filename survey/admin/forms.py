@@ -131,12 +131,23 @@ class UserForm(FlaskForm):
         render_kw={"maxlength": rules.EMAIL_MAX, "autocomplete": "off", "spellcheck": "false"},
     )
     name = text_field(_l("Name"), rules.PERSON_NAME_MAX, required=False)
-    role = choice_field(_l("Role"), options((role, ROLE_LABELS[role]) for role in ROLES))
+    # Least privilege first: a form filled in without touching the role creates a viewer.
+    role = choice_field(_l("Role"), options((role, ROLE_LABELS[role]) for role in reversed(ROLES)), default="viewer")
+    confirm_admin = BooleanField(
+        _l("I confirm that this person may change every agency, account and publication of the city.")
+    )
     agency_id = choice_field(
         _l("Agency"), [], coerce=int, description=_l("Managers and viewers see this agency and its sub-agencies.")
     )
     active = BooleanField(_l("Active (may sign in)"), default=True)
     submit = SubmitField(_l("Save"))
+
+    # Set by the view when editing an existing administrator: keeping the role needs no new confirmation.
+    already_admin = False
+
+    def validate_confirm_admin(self, field) -> None:
+        if self.role.data == "admin" and not self.already_admin and not field.data:
+            raise ValidationError(_("Granting the administrator role needs this confirmation."))
 
     def validate_email(self, field) -> None:
         if email_taken(field.data):
