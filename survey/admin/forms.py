@@ -22,7 +22,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from ranking.periods import parse_period
 from survey.admin import rules
@@ -252,6 +252,28 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = choice_field(_l("Action"), [], validate_choice=False)
-    actor = StringField(_l("Actor (e-mail contains)"), filters=[rules.normalise], render_kw={"maxlength": 120})
+    action = choice_field(_l("Action"), [], default="")
+    events = choice_field(
+        _l("Show"),
+        options(
+            [
+                ("changes", _l("Changes only")),
+                ("account", _l("Sign-ins and passwords only")),
+                ("all", _l("Everything")),
+            ]
+        ),
+        default="changes",
+    )
+    actor = StringField(
+        _l("Who (e-mail contains)"),
+        filters=[rules.normalise],
+        validators=[Length(max=120)],
+        render_kw={"maxlength": 120},
+    )
+    since = DateField(_l("From"), validators=SHEET_DATE, invalid_value_message=BAD_DATE)
+    until = DateField(_l("Until"), validators=SHEET_DATE, invalid_value_message=BAD_DATE)
     submit = SubmitField(_l("Filter"))
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_("The end date is before the start date."))

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from survey.audit import record
+from survey.audit_words import changes_in_words
 from survey.auth.signin import actor
 from survey.authz import manager_required, require_agency, staff_required
 from survey.bounds import small_int
@@ -219,6 +220,7 @@ def comment_page(response, form: TriageForm, status: int = 200):
         feedback=feedback_of(response),
         form=form,
         history=history,
+        changes_in_words=changes_in_words,
         back=inbox_path(request.args.get("back") or request.form.get("back")),
     ), status
 

@@ -63,6 +63,7 @@ ROUTES = [
     ("GET", "/admin/cases/invitations"),
     ("GET", "/admin/cases/invitations/sheet"),
     ("GET", "/admin/audit"),
+    ("GET", "/admin/audit.csv"),
 ]
 POSTS = [(method, path) for method, path in ROUTES if method == "POST"]
 
