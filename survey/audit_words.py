@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Agency, AuditLog, Service, User
+from survey.models import Agency, AuditLog, PeerGroup, Service, User
 from survey.vocabulary import (
     AUDIT_ACTION_LABELS,
     AUDIT_FIELD_LABELS,
@@ -26,7 +26,12 @@ from survey.vocabulary import (
 # Fields whose stored values are codes with a label of their own.
 VALUE_LABELS = {"role": ROLE_LABELS, "kind": KIND_LABELS}
 STATUS_LABELS = {**PLAN_STATUS_LABELS, **FEEDBACK_STATUS_LABELS}
-TARGET_MODELS = {"user": (User, "email"), "agency": (Agency, "code"), "service": (Service, "code")}
+TARGET_MODELS = {
+    "user": (User, "email"),
+    "agency": (Agency, "code"),
+    "service": (Service, "code"),
+    "peer_group": (PeerGroup, "code"),
+}
 
 
 def action_name(action: str) -> str:

@@ -97,6 +97,7 @@ AUDIT_ACTION_LABELS = {
     "agency.create": _l("Created an agency"),
     "agency.update": _l("Changed an agency"),
     "agency.deactivate": _l("Deactivated an agency"),
+    "peer_group.create": _l("Added a peer group"),
     "service.create": _l("Created a service"),
     "service.update": _l("Changed a service"),
     "user.create": _l("Created an account"),

@@ -12,6 +12,7 @@ from ranking.periods import CITY_TZ
 from survey.audit_words import action_name, changes_in_words, target_names
 from survey.extensions import db
 from survey.manage.export import csv_line
+from survey.manage.inbox import LIKE_ESCAPE, escape_like
 from survey.models import AuditLog
 from survey.models.base import as_utc
 from survey.vocabulary import ACCOUNT_EVENTS
@@ -50,9 +51,9 @@ def audit_query(wanted: AuditFilter) -> Select:
     elif wanted.events == "account":
         query = query.where(AuditLog.action.in_(ACCOUNT_EVENTS))
     if wanted.actor:
-        # Literal substring match: escape LIKE's wildcards so "%" finds a percent sign.
-        pattern = wanted.actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(func.lower(AuditLog.actor).like(f"%{pattern}%", escape="\\"))
+        # Literal substring match: "%" finds a percent sign.
+        pattern = f"%{escape_like(wanted.actor.lower())}%"
+        query = query.where(func.lower(AuditLog.actor).like(pattern, escape=LIKE_ESCAPE))
     if wanted.since:
         query = query.where(AuditLog.at >= _utc(wanted.since))
     if wanted.until:

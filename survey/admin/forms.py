@@ -28,9 +28,10 @@ from ranking.periods import parse_period
 from survey.admin import rules
 from survey.admin.accounts import email_taken
 from survey.admin.agencies import code_taken
+from survey.admin.peer_groups import peer_group_taken
 from survey.bounds import DateInRange
 from survey.models import Service
-from survey.models.agency import AGENCY_KINDS
+from survey.models.agency import AGENCY_KINDS, PARENT_KINDS
 from survey.models.credentials import ROLES
 from survey.vocabulary import KIND_LABELS, ROLE_LABELS
 
@@ -92,16 +93,43 @@ class AgencyForm(FlaskForm):
     name_vi = text_field(_l("Name in Vietnamese"), rules.NAME_MAX)
     name_en = text_field(_l("Name in English"), rules.NAME_MAX, required=False)
     kind = choice_field(_l("Kind"), options((kind, KIND_LABELS[kind]) for kind in AGENCY_KINDS))
-    parent_id = choice_field(_l("Parent agency"), [], coerce=int)
-    peer_group = code_field(
-        _l("Peer group"), description=_l("Agencies are ranked only against their peer group, e.g. ward.")
+    parent_id = choice_field(
+        _l("Parent agency"),
+        [],
+        coerce=int,
+        description=_l("Only agencies that may hold this kind are listed; wards and communes report to the city."),
+    )
+    peer_group = choice_field(
+        _l("Peer group"),
+        [],
+        description=_l("Agencies are ranked only against their peer group. Add groups under “Peer groups”."),
     )
     active = BooleanField(_l("Active (accepts new cases)"), default=True)
     submit = SubmitField(_l("Save"))
 
+    # The parent's kind by id, set by the view from the same query as the choices.
+    parent_kinds: dict[int, str] = {}
+
     def validate_code(self, field) -> None:
         if code_taken(field.data):
             raise ValidationError(_("An agency with this code already exists."))
+
+    def validate_parent_id(self, field) -> None:
+        if field.data == NO_AGENCY:
+            return
+        if self.parent_kinds.get(field.data) not in PARENT_KINDS.get(self.kind.data, ()):
+            raise ValidationError(_("An agency of this kind cannot sit under the chosen parent."))
+
+
+class PeerGroupForm(FlaskForm):
+    code = code_field(_l("Code"), description=_l("Letters, digits and dashes, e.g. ward; it cannot change later."))
+    name_vi = text_field(_l("Name in Vietnamese"), rules.NAME_MAX)
+    name_en = text_field(_l("Name in English"), rules.NAME_MAX, required=False)
+    submit = SubmitField(_l("Add peer group"))
+
+    def validate_code(self, field) -> None:
+        if peer_group_taken(field.data):
+            raise ValidationError(_("This peer group already exists."))
 
 
 class ServiceForm(FlaskForm):

@@ -15,6 +15,7 @@ from survey.vocabulary import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROL
 SECTIONS = (
     ("index", "admin.index", _l("Overview")),
     ("agencies", "admin.agencies", _l("Agencies")),
+    ("peer_groups", "admin.peer_groups", _l("Peer groups")),
     ("services", "admin.services", _l("Services")),
     ("users", "admin.users", _l("Users")),
     ("api_keys", "admin.api_keys", _l("API keys")),

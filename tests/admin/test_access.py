@@ -64,6 +64,8 @@ ROUTES = [
     ("GET", "/admin/cases/invitations/sheet"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/audit.csv"),
+    ("GET", "/admin/peer-groups"),
+    ("POST", "/admin/peer-groups"),
 ]
 POSTS = [(method, path) for method, path in ROUTES if method == "POST"]
 
