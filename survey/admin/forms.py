@@ -237,7 +237,9 @@ class PublishForm(FlaskForm):
         render_kw={"maxlength": 7, "spellcheck": "false", "autocomplete": "off"},
     )
     provisional = BooleanField(_l("Provisional: the period has not ended yet"))
-    submit = SubmitField(_l("Publish now"))
+    # Set by the check-your-answers page: only a form that has been checked publishes.
+    confirmed = HiddenField()
+    submit = SubmitField(_l("Continue"))
 
 
 class UploadForm(FlaskForm):

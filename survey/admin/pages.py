@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
-from survey.vocabulary import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROLE_LABELS
+from survey.public.formatting import period_label
+from survey.vocabulary import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROLE_LABELS, peer_group_name
 
 # (section, endpoint, label): a page belongs to the section that its endpoint's name starts with.
 SECTIONS = (
@@ -67,4 +68,6 @@ def template_context() -> dict:
         "KIND_GROUP_LABELS": KIND_GROUP_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
         "IMPORT_LABELS": IMPORT_LABELS,
+        "period_label": period_label,
+        "peer_group_name": peer_group_name,
     }
