@@ -140,7 +140,7 @@ def unchanged(world: dict) -> bool:
 
 def send(client, method: str, path: str, with_csrf: bool = True):
     if method == "GET":
-        return client.get(path)
+        return client.get(path, buffered=True)  # streamed CSV exports are read whole
     # The sign-out form of /manage/ carries the session's token; signed-out visitors land on sign-in.
     data = {"csrf_token": csrf_from(client.get("/manage/", follow_redirects=True).text)} if with_csrf else {}
     return client.post(path, data=data)
