@@ -14,6 +14,10 @@ FEEDBACK_STATUS_LABELS = {
     "responded": _l("Responded"),
     "dismissed": _l("Dismissed (spam)"),
 }
+# An inbox view, not a stored status: comments still waiting for an answer.
+NEEDS_REPLY = "needs_reply"
+NEEDS_REPLY_STATUSES = ("new", "acknowledged")
+INBOX_VIEW_LABELS = {NEEDS_REPLY: _l("Needs a reply (new or acknowledged)"), **FEEDBACK_STATUS_LABELS}
 PLAN_STATUS_LABELS = {
     "planned": _l("Planned"),
     "in_progress": _l("In progress"),

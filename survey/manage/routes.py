@@ -34,11 +34,19 @@ from survey.manage.figures import (
     worst_services,
 )
 from survey.manage.forms import AgencyPickerForm, BulkForm, InboxFilterForm, PlanForm, ProgressForm, TriageForm
-from survey.manage.inbox import comment_in_scope, filters_from_args, inbox_query, page_of
+from survey.manage.inbox import (
+    comment_counts,
+    comment_in_scope,
+    filters_from_args,
+    inbox_query,
+    page_of,
+    service_names,
+)
 from survey.manage.plans import add_progress, file_plan, plans_for
 from survey.manage.scope import chosen_agency, scope_ids, visible_agencies
 from survey.manage.triage import Triage, TriageError, apply_triage, bulk_status, feedback_of, state_of
 from survey.models import ActionPlan, Agency, AuditLog, Service
+from survey.models.agency import subtree_ids
 from survey.vocabulary import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 DRIVER_WINDOW = timedelta(days=90)  # enough answers per driver even early in a month
@@ -101,6 +109,7 @@ def dashboard():
         flag_plan=next((p for p in plans if flag and p.snapshot_id == flag.snapshot.id), None),
         plans=plans,
         window_days=DRIVER_WINDOW.days,
+        comments=comment_counts(subtree_ids(agency.id)),
     )
 
 
@@ -134,6 +143,9 @@ def inbox():
         bulk=BulkForm(),
         args=filter_args(),
         back=request.full_path,
+        services=service_names({row[3] for row in page.rows}, current_locale()),
+        # One agency in scope (a ward manager): its code on every row says nothing.
+        one_agency=scope is not None and len(scope) == 1,
     )
 
 
