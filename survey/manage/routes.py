@@ -29,6 +29,7 @@ from survey.manage.figures import (
     current_flag,
     driver_breakdown,
     live_figures,
+    observed_and_expected,
     subagency_figures,
     trend,
     worst_services,
@@ -47,6 +48,7 @@ from survey.manage.scope import chosen_agency, scope_ids, visible_agencies
 from survey.manage.triage import Triage, TriageError, apply_triage, bulk_status, feedback_of, state_of
 from survey.models import ActionPlan, Agency, AuditLog, Service
 from survey.models.agency import subtree_ids
+from survey.public import formatting
 from survey.vocabulary import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 DRIVER_WINDOW = timedelta(days=90)  # enough answers per driver even early in a month
@@ -68,6 +70,7 @@ def labels() -> dict:
         "plan_status_labels": PLAN_STATUS_LABELS,
         "rating_labels": RATING_LABELS,
         "can_change": current_user.is_authenticated and current_user.role in ("admin", "manager"),
+        "fmt": formatting,
     }
 
 
@@ -96,13 +99,15 @@ def dashboard():
     picker.agency.choices = agency_choices(visible_agencies(current_user), locale)
     flag = current_flag(agency)
     plans = plans_for([agency.id])
+    points = trend(agency)
     return render_template(
         "manage/dashboard.html",
         agency=agency,
         picker=picker,
         live=live_figures(agency, now),
         subagencies=subagency_figures(agency, now),
-        trend=trend(agency),
+        trend=points,
+        why=observed_and_expected(points),
         drivers=driver_breakdown([agency.id], now - DRIVER_WINDOW, now),
         services=worst_services([agency.id], now - DRIVER_WINDOW, now),
         flag=flag,
