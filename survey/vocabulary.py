@@ -14,6 +14,10 @@ FEEDBACK_STATUS_LABELS = {
     "responded": _l("Responded"),
     "dismissed": _l("Dismissed (spam)"),
 }
+# An inbox view, not a stored status: comments still waiting for an answer.
+NEEDS_REPLY = "needs_reply"
+NEEDS_REPLY_STATUSES = ("new", "acknowledged")
+INBOX_VIEW_LABELS = {NEEDS_REPLY: _l("Needs a reply (new or acknowledged)"), **FEEDBACK_STATUS_LABELS}
 PLAN_STATUS_LABELS = {
     "planned": _l("Planned"),
     "in_progress": _l("In progress"),
@@ -82,6 +86,69 @@ ROLE_LABELS = {
     "auditor": _l("Auditor (city-level integrity review)"),
     "manager": _l("Manager"),
     "viewer": _l("Viewer (read only)"),
+}
+# Audit actions in words; sign-ins and password events are "account events", kept apart from changes.
+ACCOUNT_EVENTS = (
+    "auth.sign_in",
+    "auth.sign_in_failed",
+    "auth.sign_out_everywhere",
+    "auth.reset_requested",
+    "auth.password_reset",
+)
+AUDIT_ACTION_LABELS = {
+    "auth.sign_in": _l("Signed in"),
+    "auth.sign_in_failed": _l("Failed sign-in"),
+    "auth.sign_out_everywhere": _l("Signed out on every device"),
+    "auth.reset_requested": _l("Asked for a password link"),
+    "auth.password_reset": _l("Set a new password"),
+    "agency.create": _l("Created an agency"),
+    "agency.update": _l("Changed an agency"),
+    "agency.deactivate": _l("Deactivated an agency"),
+    "peer_group.create": _l("Added a peer group"),
+    "service.create": _l("Created a service"),
+    "service.update": _l("Changed a service"),
+    "user.create": _l("Created an account"),
+    "user.update": _l("Changed an account"),
+    "user.password_reset_issued": _l("Sent a password link to an account"),
+    "apikey.create": _l("Created an API key"),
+    "apikey.revoke": _l("Revoked an API key"),
+    "question_set.create": _l("Changed the survey questions"),
+    "cases.upload": _l("Uploaded cases"),
+    "import.agencies": _l("Imported agencies"),
+    "import.services": _l("Imported services"),
+    "import.users": _l("Imported accounts"),
+    "snapshot.publish": _l("Published a ranking"),
+    "feedback.update": _l("Handled a comment"),
+    "feedback.export": _l("Exported comments"),
+    "plan.create": _l("Filed an action plan"),
+    "plan.progress": _l("Updated an action plan"),
+}
+# Names of the fields that audit entries record before and after a change.
+AUDIT_FIELD_LABELS = {
+    "active": _l("Active"),
+    "agency": _l("Agency"),
+    "agency_code": _l("Agency"),
+    "assignee_id": _l("Assigned to"),
+    "category": _l("Category"),
+    "code": _l("Code"),
+    "committed_days": _l("Committed processing days"),
+    "due_on": _l("Due date"),
+    "email": _l("E-mail"),
+    "kind": _l("Kind"),
+    "name": _l("Name"),
+    "name_en": _l("Name in English"),
+    "name_vi": _l("Name in Vietnamese"),
+    "note": _l("Note"),
+    "owner": _l("Owner"),
+    "parent_code": _l("Parent agency"),
+    "peer_group": _l("Peer group"),
+    "period": _l("Period"),
+    "reply": _l("Reply"),
+    "reply_public": _l("Reply published"),
+    "role": _l("Role"),
+    "status": _l("Status"),
+    "tags": _l("Tags"),
+    "what": _l("What will be done"),
 }
 IMPORT_LABELS = {
     "agencies": _l("Agencies"),

@@ -18,10 +18,12 @@ from survey.admin.trail import actor, record_change, state
 from survey.audit import record
 from survey.auth.links import ISSUED, LINK_PLACEHOLDER, VALID_FOR, void_open_links
 from survey.extensions import db
+from survey.i18n import current_locale
 from survey.models import User
 from survey.outbox import enqueue
 from survey.passwords import hash_password
 from survey.sessions import end_all_sessions
+from survey.vocabulary import ROLE_LABELS
 
 # Longer than a self-service reset (1 hour): a new colleague may not read mail at once.
 ISSUED_LINK_VALID_FOR = VALID_FOR[ISSUED]
@@ -125,9 +127,23 @@ def _queue_password_link(user: User, welcome: bool) -> None:
     enqueue(user.email, subject, body, kind=ISSUED)
 
 
+def role_and_scope(user: User) -> str:
+    """One sentence naming the account's role and what it may see, for the welcome e-mail."""
+    role = str(ROLE_LABELS.get(user.role, user.role))
+    if user.role == "admin" or user.agency is None:
+        return _("Your role is %(role)s, for the whole city.", role=role)
+    agency = user.agency.name(current_locale())
+    return _("Your role is %(role)s, for %(agency)s and the units under it.", role=role, agency=agency)
+
+
 def _password_mail(user: User, welcome: bool, link: str) -> str:
     if welcome:
-        opening = _("An account for the public service ratings has been created for you (%(email)s).", email=user.email)
+        opening = "\n\n".join(
+            [
+                _("An account for the public service ratings has been created for you (%(email)s).", email=user.email),
+                role_and_scope(user),
+            ]
+        )
     else:
         opening = _(
             "An administrator has reset the password of your account (%(email)s). The old password no longer works.",

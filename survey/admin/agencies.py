@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from survey.admin.trail import actor, record_change, state
 from survey.audit import record
 from survey.extensions import db
+from survey.manage.inbox import LIKE_ESCAPE, escape_like
 from survey.models import Agency
-from survey.models.agency import AGENCY_KINDS, subtree_ids
+from survey.models.agency import AGENCY_KINDS, PARENT_KINDS, subtree_ids
 
 
 @dataclass
@@ -44,11 +45,32 @@ def agency_tree() -> dict[str, list[TreeNode]]:
     return {kind: items for kind, items in roots.items() if items}
 
 
+def search_agencies(text: str, limit: int = 200) -> list[Agency]:
+    """Agencies whose code or Vietnamese or English name contains ``text`` (any case), by code."""
+    pattern = f"%{escape_like(text.lower())}%"
+    columns = (Agency.code, Agency.name_vi, Agency.name_en)
+    matches = [func.lower(column).like(pattern, escape=LIKE_ESCAPE) for column in columns]
+    query = select(Agency).where(or_(*matches)).order_by(Agency.code).limit(limit)
+    return list(db.session.scalars(query))
+
+
 def parent_choices(editing: Agency | None = None) -> list[tuple[int, str]]:
     """Every agency that may be the parent: never the agency itself or one of its descendants."""
     excluded = subtree_ids(editing.id) if editing is not None else set()
     rows = db.session.execute(select(Agency.id, Agency.code, Agency.name_vi).order_by(Agency.code))
     return [(row.id, f"{row.code} · {row.name_vi}") for row in rows if row.id not in excluded]
+
+
+def possible_parents(editing: Agency | None = None) -> tuple[list[tuple[int, str]], dict[int, str]]:
+    """Agencies of a kind that may hold another (never wards in the two-level city), and each one's kind.
+
+    The picker then lists tens of departments and districts, not every ward of the city.
+    """
+    holders = {kind for kinds in PARENT_KINDS.values() for kind in kinds}
+    excluded = subtree_ids(editing.id) if editing is not None else set()
+    query = select(Agency.id, Agency.code, Agency.name_vi, Agency.kind).where(Agency.kind.in_(holders))
+    rows = [row for row in db.session.execute(query.order_by(Agency.code)) if row.id not in excluded]
+    return [(row.id, f"{row.code} · {row.name_vi}") for row in rows], {row.id: row.kind for row in rows}
 
 
 def code_taken(code: str, model: type = Agency) -> bool:

@@ -22,15 +22,16 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from ranking.periods import parse_period
 from survey.admin import rules
 from survey.admin.accounts import email_taken
 from survey.admin.agencies import code_taken
+from survey.admin.peer_groups import peer_group_taken
 from survey.bounds import DateInRange
 from survey.models import Service
-from survey.models.agency import AGENCY_KINDS
+from survey.models.agency import AGENCY_KINDS, PARENT_KINDS
 from survey.models.credentials import ROLES
 from survey.vocabulary import KIND_LABELS, ROLE_LABELS
 
@@ -92,16 +93,43 @@ class AgencyForm(FlaskForm):
     name_vi = text_field(_l("Name in Vietnamese"), rules.NAME_MAX)
     name_en = text_field(_l("Name in English"), rules.NAME_MAX, required=False)
     kind = choice_field(_l("Kind"), options((kind, KIND_LABELS[kind]) for kind in AGENCY_KINDS))
-    parent_id = choice_field(_l("Parent agency"), [], coerce=int)
-    peer_group = code_field(
-        _l("Peer group"), description=_l("Agencies are ranked only against their peer group, e.g. ward.")
+    parent_id = choice_field(
+        _l("Parent agency"),
+        [],
+        coerce=int,
+        description=_l("Only agencies that may hold this kind are listed; wards and communes report to the city."),
+    )
+    peer_group = choice_field(
+        _l("Peer group"),
+        [],
+        description=_l("Agencies are ranked only against their peer group. Add groups under “Peer groups”."),
     )
     active = BooleanField(_l("Active (accepts new cases)"), default=True)
     submit = SubmitField(_l("Save"))
 
+    # The parent's kind by id, set by the view from the same query as the choices.
+    parent_kinds: dict[int, str] = {}
+
     def validate_code(self, field) -> None:
         if code_taken(field.data):
             raise ValidationError(_("An agency with this code already exists."))
+
+    def validate_parent_id(self, field) -> None:
+        if field.data == NO_AGENCY:
+            return
+        if self.parent_kinds.get(field.data) not in PARENT_KINDS.get(self.kind.data, ()):
+            raise ValidationError(_("An agency of this kind cannot sit under the chosen parent."))
+
+
+class PeerGroupForm(FlaskForm):
+    code = code_field(_l("Code"), description=_l("Letters, digits and dashes, e.g. ward; it cannot change later."))
+    name_vi = text_field(_l("Name in Vietnamese"), rules.NAME_MAX)
+    name_en = text_field(_l("Name in English"), rules.NAME_MAX, required=False)
+    submit = SubmitField(_l("Add peer group"))
+
+    def validate_code(self, field) -> None:
+        if peer_group_taken(field.data):
+            raise ValidationError(_("This peer group already exists."))
 
 
 class ServiceForm(FlaskForm):
@@ -131,12 +159,23 @@ class UserForm(FlaskForm):
         render_kw={"maxlength": rules.EMAIL_MAX, "autocomplete": "off", "spellcheck": "false"},
     )
     name = text_field(_l("Name"), rules.PERSON_NAME_MAX, required=False)
-    role = choice_field(_l("Role"), options((role, ROLE_LABELS[role]) for role in ROLES))
+    # Least privilege first: a form filled in without touching the role creates a viewer.
+    role = choice_field(_l("Role"), options((role, ROLE_LABELS[role]) for role in reversed(ROLES)), default="viewer")
+    confirm_admin = BooleanField(
+        _l("I confirm that this person may change every agency, account and publication of the city.")
+    )
     agency_id = choice_field(
         _l("Agency"), [], coerce=int, description=_l("Managers and viewers see this agency and its sub-agencies.")
     )
     active = BooleanField(_l("Active (may sign in)"), default=True)
     submit = SubmitField(_l("Save"))
+
+    # Set by the view when editing an existing administrator: keeping the role needs no new confirmation.
+    already_admin = False
+
+    def validate_confirm_admin(self, field) -> None:
+        if self.role.data == "admin" and not self.already_admin and not field.data:
+            raise ValidationError(_("Granting the administrator role needs this confirmation."))
 
     def validate_email(self, field) -> None:
         if email_taken(field.data):
@@ -198,7 +237,9 @@ class PublishForm(FlaskForm):
         render_kw={"maxlength": 7, "spellcheck": "false", "autocomplete": "off"},
     )
     provisional = BooleanField(_l("Provisional: the period has not ended yet"))
-    submit = SubmitField(_l("Publish now"))
+    # Set by the check-your-answers page: only a form that has been checked publishes.
+    confirmed = HiddenField()
+    submit = SubmitField(_l("Continue"))
 
 
 class UploadForm(FlaskForm):
@@ -241,6 +282,28 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    action = choice_field(_l("Action"), [], validate_choice=False)
-    actor = StringField(_l("Actor (e-mail contains)"), filters=[rules.normalise], render_kw={"maxlength": 120})
+    action = choice_field(_l("Action"), [], default="")
+    events = choice_field(
+        _l("Show"),
+        options(
+            [
+                ("changes", _l("Changes only")),
+                ("account", _l("Sign-ins and passwords only")),
+                ("all", _l("Everything")),
+            ]
+        ),
+        default="changes",
+    )
+    actor = StringField(
+        _l("Who (e-mail contains)"),
+        filters=[rules.normalise],
+        validators=[Length(max=120)],
+        render_kw={"maxlength": 120},
+    )
+    since = DateField(_l("From"), validators=SHEET_DATE, invalid_value_message=BAD_DATE)
+    until = DateField(_l("Until"), validators=SHEET_DATE, invalid_value_message=BAD_DATE)
     submit = SubmitField(_l("Filter"))
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_("The end date is before the start date."))

@@ -9,12 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
-from survey.vocabulary import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROLE_LABELS
+from survey.public.formatting import period_label
+from survey.vocabulary import IMPORT_LABELS, KIND_GROUP_LABELS, KIND_LABELS, ROLE_LABELS, peer_group_name
 
 # (section, endpoint, label): a page belongs to the section that its endpoint's name starts with.
 SECTIONS = (
     ("index", "admin.index", _l("Overview")),
     ("agencies", "admin.agencies", _l("Agencies")),
+    ("peer_groups", "admin.peer_groups", _l("Peer groups")),
     ("services", "admin.services", _l("Services")),
     ("users", "admin.users", _l("Users")),
     ("api_keys", "admin.api_keys", _l("API keys")),
@@ -66,4 +68,6 @@ def template_context() -> dict:
         "KIND_GROUP_LABELS": KIND_GROUP_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
         "IMPORT_LABELS": IMPORT_LABELS,
+        "period_label": period_label,
+        "peer_group_name": peer_group_name,
     }

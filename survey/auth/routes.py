@@ -40,12 +40,19 @@ def never_cache(response):
     return response
 
 
+def home_for(user) -> str:
+    """Where a sign-in without a ``next`` lands: administrators administer, auditors review flags
+    (they have no /manage dashboard), everyone else manages."""
+    homes = {"admin": "admin.index", "auditor": "auditor.flags"}
+    return url_for(homes.get(user.role, "manage.dashboard"))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(auth_limit, methods=["POST"])
 def sign_in():
-    destination = safe_next(request.args.get("next")) or url_for("manage.dashboard")
+    requested = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(destination)
+        return redirect(requested or home_for(current_user))
     form = SignInForm()
     failed, retry_after = False, 0
     if form.validate_on_submit():
@@ -55,9 +62,7 @@ def sign_in():
             open_session(result.user)
             db.session.commit()
             login_user(result.user)
-            if result.user.role == "auditor" and not request.args.get("next"):
-                destination = url_for("auditor.flags")  # the auditor has no /manage dashboard
-            return redirect(destination, code=303)
+            return redirect(requested or home_for(result.user), code=303)
         failed, retry_after = True, result.retry_after
     status = 429 if retry_after else 422 if form.errors else 200
     page = render_template("auth/sign_in.html", form=form, failed=failed, retry_after=retry_after)

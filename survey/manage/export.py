@@ -17,7 +17,7 @@ COLUMNS = ("submitted", "agency_code", "service_code", "overall", "status", "tag
 BATCH = 500
 
 
-def _line(values: tuple) -> str:
+def csv_line(values: tuple) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
     return buffer.getvalue()
@@ -25,10 +25,10 @@ def _line(values: tuple) -> str:
 
 def csv_lines(query: Select) -> Iterator[str]:
     """Header, then one line per row of ``inbox_query``; a BOM so spreadsheet apps read UTF-8."""
-    yield "\ufeff" + _line(COLUMNS)
+    yield "\ufeff" + csv_line(COLUMNS)
     for response, feedback, agency_code, service_code in db.session.execute(query.execution_options(yield_per=BATCH)):
         submitted = as_utc(response.submitted_at).astimezone(CITY_TZ).date().isoformat()
-        yield _line(
+        yield csv_line(
             (
                 submitted,
                 agency_code,

@@ -150,6 +150,13 @@ class TrendPoint:
     band: str | None
     peer_median: float | None
     suppressed: bool
+    rate: float | None = None  # observed share satisfied
+    expected: float | None = None  # what the agency's mix of services predicts (METHODOLOGY.md)
+
+
+def observed_and_expected(points: list[TrendPoint]) -> TrendPoint | None:
+    """The latest published point that has both rates: the dashboard's one-sentence answer to "why"."""
+    return next((p for p in reversed(points) if p.rate is not None and p.expected is not None), None)
 
 
 def trend(agency: Agency, limit: int = 12) -> list[TrendPoint]:
@@ -180,6 +187,8 @@ def trend(agency: Agency, limit: int = 12) -> list[TrendPoint]:
                 band=mine.figures.get("band"),
                 peer_median=statistics.median(scores) if scores else None,
                 suppressed=bool(mine.suppressed),
+                rate=mine.figures.get("rate"),
+                expected=mine.figures.get("expected"),
             )
         )
     return points

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ranking.periods import CITY_TZ
 from survey.bounds import DateInRange
 from survey.manage.triage import REPLY_MAX
-from survey.vocabulary import FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
+from survey.vocabulary import FEEDBACK_STATUS_LABELS, INBOX_VIEW_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 TEXT_MAX = 2000
 BULK_ACTIONS = ("acknowledged", "dismissed", "new")
@@ -43,7 +43,7 @@ class InboxFilterForm(FlaskForm):
         _l("Overall rating"), choices=status_choices(RATING_LABELS, _l("Any rating")), validators=[Optional()]
     )
     status = SelectField(
-        _l("Status"), choices=status_choices(FEEDBACK_STATUS_LABELS, _l("Any status")), validators=[Optional()]
+        _l("Status"), choices=status_choices(INBOX_VIEW_LABELS, _l("Any status")), validators=[Optional()]
     )
     q = SearchField(_l("Text contains"), validators=[Optional(), Length(max=100)])
 

@@ -16,6 +16,7 @@ from survey.models import Agency, Feedback, Response, Service
 from survey.models.agency import subtree_ids
 from survey.models.base import to_naive_utc
 from survey.models.feedback import FEEDBACK_STATUSES
+from survey.vocabulary import NEEDS_REPLY, NEEDS_REPLY_STATUSES
 
 PAGE_SIZE = 25
 LIKE_ESCAPE = "\\"
@@ -61,7 +62,7 @@ def filters_from_args(args: Mapping[str, str], scope: set[int] | None) -> InboxF
     status = (args.get("status") or "").strip() or None
     if rating is not None and rating not in RATINGS:
         raise BadRequest()
-    if status is not None and status not in FEEDBACK_STATUSES:
+    if status is not None and status not in FEEDBACK_STATUSES and status != NEEDS_REPLY:
         raise BadRequest()
     # NFC like the stored comments (scrub.py); lower case because SQLite's lower() is ASCII-only.
     text = unicodedata.normalize("NFC", " ".join((args.get("q") or "").split())).lower()[:100] or None
@@ -105,7 +106,9 @@ def inbox_query(scope: set[int] | None, filters: InboxFilter) -> Select:
         query = query.where(Response.overall.is_(None))
     elif filters.rating:
         query = query.where(Response.overall == int(filters.rating))
-    if filters.status:
+    if filters.status == NEEDS_REPLY:
+        query = query.where(status_column().in_(NEEDS_REPLY_STATUSES))
+    elif filters.status:
         query = query.where(status_column() == filters.status)
     if filters.text:
         pattern = f"%{escape_like(filters.text)}%"
@@ -137,6 +140,27 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+def comment_counts(agency_ids: set[int]) -> dict[str, int]:
+    """How many comments of these agencies are new, and how many still need a reply, for the dashboard."""
+    status = status_column()
+    query = (
+        select(status, func.count())
+        .select_from(Response)
+        .outerjoin(Feedback, Feedback.response_id == Response.id)
+        .where(Response.agency_id.in_(agency_ids), Response.comment.is_not(None), Response.comment != "")
+        .where(status.in_(NEEDS_REPLY_STATUSES))
+        .group_by(status)
+    )
+    counts = dict(db.session.execute(query).all())
+    return {"new": counts.get("new", 0), NEEDS_REPLY: sum(counts.values())}
+
+
+def service_names(codes: set[str], locale: str) -> dict[str, str]:
+    """Service codes on a page of the inbox, named in the reader's language."""
+    rows = db.session.scalars(select(Service).where(Service.code.in_(codes))) if codes else []
+    return {service.code: service.name(locale) for service in rows}
 
 
 def page_of(query: Select, number: int, size: int = PAGE_SIZE) -> Page:

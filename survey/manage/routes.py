@@ -16,6 +16,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from survey.audit import record
+from survey.audit_words import changes_in_words
 from survey.auth.signin import actor
 from survey.authz import manager_required, require_agency, staff_required
 from survey.bounds import small_int
@@ -28,16 +29,26 @@ from survey.manage.figures import (
     current_flag,
     driver_breakdown,
     live_figures,
+    observed_and_expected,
     subagency_figures,
     trend,
     worst_services,
 )
 from survey.manage.forms import AgencyPickerForm, BulkForm, InboxFilterForm, PlanForm, ProgressForm, TriageForm
-from survey.manage.inbox import comment_in_scope, filters_from_args, inbox_query, page_of
+from survey.manage.inbox import (
+    comment_counts,
+    comment_in_scope,
+    filters_from_args,
+    inbox_query,
+    page_of,
+    service_names,
+)
 from survey.manage.plans import add_progress, file_plan, plans_for
 from survey.manage.scope import chosen_agency, scope_ids, visible_agencies
 from survey.manage.triage import Triage, TriageError, apply_triage, bulk_status, feedback_of, state_of
 from survey.models import ActionPlan, Agency, AuditLog, Service
+from survey.models.agency import subtree_ids
+from survey.public import formatting
 from survey.vocabulary import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 DRIVER_WINDOW = timedelta(days=90)  # enough answers per driver even early in a month
@@ -59,6 +70,7 @@ def labels() -> dict:
         "plan_status_labels": PLAN_STATUS_LABELS,
         "rating_labels": RATING_LABELS,
         "can_change": current_user.is_authenticated and current_user.role in ("admin", "manager"),
+        "fmt": formatting,
     }
 
 
@@ -87,19 +99,22 @@ def dashboard():
     picker.agency.choices = agency_choices(visible_agencies(current_user), locale)
     flag = current_flag(agency)
     plans = plans_for([agency.id])
+    points = trend(agency)
     return render_template(
         "manage/dashboard.html",
         agency=agency,
         picker=picker,
         live=live_figures(agency, now),
         subagencies=subagency_figures(agency, now),
-        trend=trend(agency),
+        trend=points,
+        why=observed_and_expected(points),
         drivers=driver_breakdown([agency.id], now - DRIVER_WINDOW, now),
         services=worst_services([agency.id], now - DRIVER_WINDOW, now),
         flag=flag,
         flag_plan=next((p for p in plans if flag and p.snapshot_id == flag.snapshot.id), None),
         plans=plans,
         window_days=DRIVER_WINDOW.days,
+        comments=comment_counts(subtree_ids(agency.id)),
     )
 
 
@@ -133,6 +148,9 @@ def inbox():
         bulk=BulkForm(),
         args=filter_args(),
         back=request.full_path,
+        services=service_names({row[3] for row in page.rows}, current_locale()),
+        # One agency in scope (a ward manager): its code on every row says nothing.
+        one_agency=scope is not None and len(scope) == 1,
     )
 
 
@@ -219,6 +237,7 @@ def comment_page(response, form: TriageForm, status: int = 200):
         feedback=feedback_of(response),
         form=form,
         history=history,
+        changes_in_words=changes_in_words,
         back=inbox_path(request.args.get("back") or request.form.get("back")),
     ), status
 

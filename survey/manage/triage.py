@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -92,8 +92,11 @@ def apply_triage(response: Response, wanted: Triage, user: User, now: datetime |
     now = now or utcnow()
     feedback = feedback_of(response)
     before = state_of(feedback)
-    check_transition(before["status"], wanted.status)
     reply = (wanted.reply or "").strip() or None
+    opening = before["status"] in ("new", "acknowledged") and wanted.status in ("new", "acknowledged")
+    if opening and wanted.reply_public and reply:
+        wanted = replace(wanted, status="responded")  # publishing a reply is responding; reopening is not
+    check_transition(before["status"], wanted.status)
     if reply and len(reply) > REPLY_MAX:
         raise TriageError(_l("The reply is too long."))
     if wanted.status == "responded" and not reply:

@@ -1,6 +1,6 @@
 """Database models, one module per aggregate."""
 
-from survey.models.agency import Agency, Service
+from survey.models.agency import Agency, PeerGroup, Service
 from survey.models.audit import AuditLog
 from survey.models.case import Case, Invitation
 from survey.models.credentials import ApiKey, User, api_key_agencies
@@ -27,6 +27,7 @@ __all__ = [
     "Invitation",
     "OutboxMessage",
     "PasswordReset",
+    "PeerGroup",
     "Question",
     "QuestionSet",
     "Response",

@@ -13,6 +13,15 @@ from survey.extensions import db
 from survey.models.base import utcnow
 
 AGENCY_KINDS = ("department", "district", "ward", "other")
+# Which kinds of agency may sit directly under which: the parent picker offers only these, and the
+# form refuses others. Since July 2025 Vietnam has two levels (city departments and wards/communes
+# directly under the city), so a ward may still sit under a district only for provinces that keep one.
+PARENT_KINDS = {
+    "department": (),
+    "district": (),
+    "ward": ("district",),
+    "other": ("department", "district", "other"),
+}
 
 
 class Agency(db.Model):
@@ -36,6 +45,24 @@ class Agency(db.Model):
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"
+
+
+class PeerGroup(db.Model):
+    """A league of agencies ranked against each other, chosen from a list instead of typed.
+
+    ``Agency.peer_group`` stores the code; the names are what officials and the public read.
+    """
+
+    __tablename__ = "peer_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_vi
 
 
 def subtrees(root_ids: Iterable[int] | None = None) -> dict[int, set[int]]:

@@ -21,6 +21,7 @@ from survey.models.agency import subtrees as agency_subtrees
 from survey.models.base import as_utc, to_naive_utc
 from survey.notify.links import external_url
 from survey.outbox import enqueue
+from survey.public.formatting import pct, period_label
 from survey.vocabulary import BAND_LABELS, FLAG_BANDS
 
 STAFF_NOTIFIED = ("manager", "viewer")
@@ -70,6 +71,8 @@ def notify_publication(snapshot: Snapshot) -> int:
                 flagged=flagged,
                 dashboard=external_url("manage.dashboard"),
                 band_labels=BAND_LABELS,
+                pct=pct,  # "55,5%" in Vietnamese: numbers in the reader's locale
+                period_label=period_label,
                 plan_links={e.agency_id: external_url("manage.new_plan", agency=e.agency_id) for e in flagged},
             )
             if enqueue(user.email, subject, body, kind, dedupe_key=f"snapshot:{snapshot.id}:user:{user.id}"):

@@ -64,6 +64,9 @@ ROUTES = [
     ("GET", "/admin/cases/invitations"),
     ("GET", "/admin/cases/invitations/sheet"),
     ("GET", "/admin/audit"),
+    ("GET", "/admin/audit.csv"),
+    ("GET", "/admin/peer-groups"),
+    ("POST", "/admin/peer-groups"),
 ]
 POSTS = [(method, path) for method, path in ROUTES if method == "POST"]
 
@@ -145,7 +148,7 @@ def unchanged(world: dict) -> bool:
 
 def send(client, method: str, path: str, with_csrf: bool = True):
     if method == "GET":
-        return client.get(path)
+        return client.get(path, buffered=True)  # streamed CSV exports are read whole
     # The sign-out form of /manage/ carries the session's token; signed-out visitors land on sign-in.
     data = {"csrf_token": csrf_from(client.get("/manage/", follow_redirects=True).text)} if with_csrf else {}
     return client.post(path, data=data)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
-from survey.models import Agency, AuditLog
+from survey.models import Agency, AuditLog, PeerGroup
 from tests.actions import post_form, text_of
 from tests.admin.helpers import audit_count
 
@@ -104,13 +106,16 @@ BAD_CREATES = [
     ("kind", "palace", "Choose one of the listed options"),
     ("parent_id", "99999", "Choose one of the listed options"),
     ("parent_id", "abc", "Choose one of the listed options"),
-    ("peer_group", "ward group", "letters, digits"),
+    ("peer_group", "wards", "Choose one of the listed options"),
+    ("parent_id", "{Q1-BN}", "Choose one of the listed options"),  # a ward holds no agencies
+    ("parent_id", "{SO-TP}", "cannot sit under the chosen parent"),  # a ward under a department
 ]
 
 
 @pytest.mark.parametrize(("field", "value", "message"), BAD_CREATES)
 def test_bad_input_is_explained_and_stores_nothing(admin_client, db, field, value, message):
     before = db.session.scalar(select(func.count()).select_from(Agency))
+    value = value.format(**{code: agency(db, code).id for code in ("Q1-BN", "SO-TP")})
     response = post_form(admin_client, "/admin/agencies/new?lang=en", form_data(**{field: value}))
     assert response.status_code == 422
     page = text_of(response)
@@ -140,3 +145,49 @@ def test_ids_past_any_database_integer_are_404_not_500(admin_client, huge):
     for url in (f"/admin/agencies/{huge}/edit", f"/admin/users/{huge}/edit", f"/admin/questions/{huge}"):
         assert admin_client.get(url).status_code == 404
     assert admin_client.get("/manage/inbox/90086444096974225408").status_code == 404
+
+
+def test_the_parent_picker_lists_only_agencies_that_may_hold_others(admin_client, db):
+    page = admin_client.get("/admin/agencies/new").get_data(as_text=True)
+    assert f'value="{agency(db, "Q1").id}"' in page and "SO-TP · Sở Tư pháp" in page
+    assert f'<option value="{agency(db, "Q1-BN").id}"' not in page
+
+
+def test_a_peer_group_with_a_vietnamese_name_is_added_and_then_chosen(admin_client, db):
+    data = {"code": "xa-dac-khu", "name_vi": "Xã và đặc khu", "name_en": "Communes and special zones"}
+    assert post_form(admin_client, "/admin/peer-groups", data).status_code == 303
+    group = db.session.scalar(select(PeerGroup).where(PeerGroup.code == "xa-dac-khu"))
+    assert group.name_vi == "Xã và đặc khu" and audit_count() == 1
+    assert "Xã và đặc khu (xa-dac-khu)" in admin_client.get("/admin/agencies/new").get_data(as_text=True)
+    response = post_form(admin_client, "/admin/agencies/new", form_data(code="XA-MOI", peer_group="xa-dac-khu"))
+    assert response.status_code == 303 and agency(db, "XA-MOI").peer_group == "xa-dac-khu"
+    listing = text_of(admin_client.get("/admin/peer-groups?lang=en"))
+    assert "Communes and special zones" in listing
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("code", "ward", "already exists"),  # in use by agencies, though not yet in the list
+        ("code", "Phường", "letters, digits"),
+        ("code", "", "required"),
+        ("name_vi", "", "required"),
+        ("name_vi", "<b>x</b>", "Must not contain < or >"),
+    ],
+)
+def test_a_bad_peer_group_is_refused_and_nothing_stored(admin_client, db, field, value, message):
+    data = {"code": "xa", "name_vi": "Xã", "name_en": ""} | {field: value}
+    response = post_form(admin_client, "/admin/peer-groups?lang=en", data)
+    assert response.status_code == 422 and message in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(PeerGroup)) == 0 and audit_count() == 0
+
+
+@pytest.mark.parametrize(("text", "found"), [("bn", {"Q1-BN"}), ("Tư PHÁP", {"SO-TP"}), ("%", set())])
+def test_agency_search_matches_code_or_name(admin_client, db, text, found):
+    page = admin_client.get("/admin/agencies", query_string={"q": text, "lang": "en"}).get_data(as_text=True)
+    codes = set(re.findall(r'<span class="code">([^<]+)</span>', page))
+    assert codes == found and f"{len(found)} agencies match" in page
+
+
+def test_an_overlong_search_is_refused(admin_client, db):
+    assert admin_client.get("/admin/agencies", query_string={"q": "x" * 101}).status_code == 400

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
 from survey.audit import record
+from survey.models import AuditLog
 from tests.actions import post_form, text_of
 
 
@@ -12,11 +20,16 @@ def fill(db, count: int, action: str = "agency.update", actor: str = "lan@exampl
     db.session.commit()
 
 
-def test_entries_show_before_and_after(admin_client, db):
+def table_of(response) -> str:
+    """The page after the filter form (whose action list names every kind of entry)."""
+    return text_of(response).partition("Filter")[2]
+
+
+def test_entries_are_written_in_words(admin_client, db):
     fill(db, 1)
     page = text_of(admin_client.get("/admin/audit?lang=en"))
-    assert "lan@example.gov.vn" in page and "agency.update" in page
-    assert '"name_vi": "Cũ 0"' in page and '"name_vi": "Mới 0"' in page
+    assert "lan@example.gov.vn" in page and "Changed an agency" in page
+    assert "Name in Vietnamese: Cũ 0 → Mới 0" in page and "agency.update" not in page and "{" not in page
 
 
 def test_pages_of_fifty_newest_first(admin_client, db):
@@ -45,4 +58,44 @@ def test_admin_actions_land_in_the_log(admin_client, db):
     data = {"code": "S-1", "name_vi": "Dịch vụ", "category": "x", "committed_days": "1"}
     post_form(admin_client, "/admin/services/new", data)
     page = text_of(admin_client.get("/admin/audit?action=service.create&lang=en"))
-    assert "admin@example.gov.vn" in page and '"code": "S-1"' in page
+    assert "admin@example.gov.vn" in page and "Created a service" in page and "Code: S-1" in page
+
+
+def test_sign_ins_are_kept_apart_from_changes(admin_client, db):
+    fill(db, 2)
+    changes = table_of(admin_client.get("/admin/audit?lang=en"))
+    assert "2 entries" in changes and "Signed in" not in changes
+    account = table_of(admin_client.get("/admin/audit?events=account&lang=en"))
+    assert "1 entries" in account and "Signed in" in account and "Changed an agency" not in account
+    assert "3 entries" in text_of(admin_client.get("/admin/audit?events=all&lang=en"))
+
+
+def test_filter_by_date_in_the_city(admin_client, db):
+    fill(db, 1)
+    old = db.session.scalar(select(AuditLog).where(AuditLog.action == "agency.update"))
+    old.at = datetime(2026, 3, 1, 18, 30)  # 01:30 on 2 March in Ho Chi Minh City
+    fill(db, 1, actor="binh@example.gov.vn")
+    march = text_of(admin_client.get("/admin/audit?since=2026-03-02&until=2026-03-02&lang=en"))
+    assert "1 entries" in march and "lan@" in march and "2026-03-02 01:30" in march
+    assert "0 entries" in text_of(admin_client.get("/admin/audit?since=2026-03-03&until=2026-03-31&lang=en"))
+
+
+def test_the_export_holds_the_filtered_entries_in_words(admin_client, db):
+    fill(db, 2)
+    fill(db, 1, action="apikey.revoke", actor="binh@example.gov.vn")
+    response = admin_client.get("/admin/audit.csv?action=agency.update&lang=en", buffered=True)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["when", "actor", "action", "target", "changes"] and len(rows) == 3
+    assert rows[1][2] == "Changed an agency" and rows[1][4] == "Name in Vietnamese: Cũ 1 → Mới 1"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["since=2026-13-01", "until=yesterday", "since=1900-01-01", "since=2026-03-02&until=2026-03-01",
+     "action=no.such", "events=secrets", f"actor={'x' * 121}"],
+)  # fmt: skip
+def test_a_bad_filter_is_refused_clearly(admin_client, db, query):
+    fill(db, 1)
+    assert admin_client.get(f"/admin/audit?{query}&lang=en").status_code == 400
+    assert admin_client.get(f"/admin/audit.csv?{query}", buffered=True).status_code == 400

@@ -33,13 +33,15 @@ def test_next_runs_follow_the_cron_expression_in_city_time():
     assert quarterly[0].tzinfo is not None and quarterly[0].astimezone(CITY_TZ).hour == 6
 
 
-def test_page_shows_expressions_next_runs_and_scheduler_state(admin_client, app):
+def test_page_describes_the_timing_in_words_with_the_settings_set_apart(admin_client, app):
     page = text_of(admin_client.get("/admin/schedule?lang=en"))
-    assert "SURVEY_PUBLISH_MONTHLY_CRON 0 6 1 * *" in page
-    assert "SURVEY_PUBLISH_QUARTERLY_CRON 30 6 1 1,4,7,10 *" in page
-    assert "The scheduler is disabled" in page
-    first_of_next_month = period_containing(datetime.now(UTC), "month").next().start.strftime("%Y-%m-%d 06:00")
-    assert first_of_next_month in page
+    words, _sep, technical = page.partition("Technical details for the IT team")
+    assert "On day 1 of every month at 06:00 (city time)" in words
+    assert "On day 1 of January, April, July, October at 06:30 (city time)" in words
+    assert "Automatic publication is switched off." in words and "SURVEY_" not in words
+    first = period_containing(datetime.now(UTC), "month").next().start
+    assert f"{first.day} {first.strftime('%B %Y')}, 06:00" in words
+    assert "SURVEY_PUBLISH_MONTHLY_CRON = 0 6 1 * *" in technical
 
 
 def test_a_bad_cron_expression_is_shown_not_fatal(admin_client, app):
@@ -48,9 +50,23 @@ def test_a_bad_cron_expression_is_shown_not_fatal(admin_client, app):
     assert response.status_code == 200 and "Invalid expression" in text_of(response)
 
 
+def publish_checked(client, data: dict):
+    """Post the form, check the summary page, then confirm as the admin would."""
+    check = post_form(client, "/admin/schedule/publish?lang=en", data)
+    assert check.status_code == 200 and "A publication cannot be undone." in text_of(check)
+    return post_form(client, "/admin/schedule/publish?lang=en", data | {"confirmed": "yes"}, follow_redirects=True)
+
+
+def test_publish_now_shows_a_check_page_and_publishes_nothing_until_confirmed(admin_client, db):
+    september_wards()
+    check = text_of(post_form(admin_client, "/admin/schedule/publish?lang=en", {"period": "2026-09"}))
+    assert "Period September 2026" in check and "Will be published" in check and "Wards" in check
+    assert snapshots(db) == 0 and audit_count() == 0
+
+
 def test_publish_an_ended_period_now(admin_client, db):
     september_wards()
-    response = post_form(admin_client, "/admin/schedule/publish?lang=en", {"period": "2026-09"}, follow_redirects=True)
+    response = publish_checked(admin_client, {"period": "2026-09"})
     assert response.status_code == 200
     page = text_of(response)
     assert "2026-09, ward: published." in page and "2026-09, district: skipped (no responses)." in page
@@ -58,7 +74,7 @@ def test_publish_an_ended_period_now(admin_client, db):
     assert snapshot.period == "2026-09" and snapshot.peer_group == "ward" and not snapshot.provisional
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "snapshot.publish"))
     assert entry.actor == "admin@example.gov.vn" and entry.target == f"snapshot:{snapshot.id}"
-    again = post_form(admin_client, "/admin/schedule/publish?lang=en", {"period": "2026-09"}, follow_redirects=True)
+    again = publish_checked(admin_client, {"period": "2026-09"})
     assert "skipped (already published)" in text_of(again) and snapshots(db) == 1
 
 
@@ -74,14 +90,14 @@ def test_an_unfinished_period_needs_the_provisional_tick(admin_client, db):
 def test_a_provisional_publication_is_marked(admin_client, db):
     factories.responses("Q1-BN", 40, 10, datetime.now(UTC))
     current = period_containing(datetime.now(UTC), "month").key
-    data = {"period": current, "provisional": "y"}
+    data = {"period": current, "provisional": "y", "confirmed": "yes"}
     assert post_form(admin_client, "/admin/schedule/publish", data).status_code == 303
     assert db.session.scalar(select(Snapshot.provisional)) is True
 
 
 @pytest.mark.parametrize("period", ["", "2026-13", "2026-Q5", "September", "2026-09; DROP TABLE snapshot"])
 def test_a_bad_period_is_refused(admin_client, db, period):
-    response = post_form(admin_client, "/admin/schedule/publish?lang=en", {"period": period})
+    response = post_form(admin_client, "/admin/schedule/publish?lang=en", {"period": period, "confirmed": "yes"})
     assert response.status_code == 422
     assert "Enter a month like 2026-10" in text_of(response)
     assert snapshots(db) == 0

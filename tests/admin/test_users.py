@@ -89,9 +89,49 @@ def test_bad_new_user_is_refused(admin_client, db, overrides, message):
 
 
 def test_admin_needs_no_agency(admin_client, db):
-    response = post_form(admin_client, "/admin/users/new", new_user_data(db, role="admin", agency_id="0"))
-    assert response.status_code == 303
+    data = new_user_data(db, role="admin", agency_id="0", confirm_admin="y")
+    assert post_form(admin_client, "/admin/users/new", data).status_code == 303
     assert db.session.scalar(select(User).where(User.email.like("lan%"))).agency_id is None
+
+
+def test_a_user_created_without_choosing_a_role_is_a_viewer(admin_client, db):
+    page = admin_client.get("/admin/users/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="viewer">|<option value="viewer" selected>', page)
+    data = new_user_data(db)
+    del data["role"]
+    assert post_form(admin_client, "/admin/users/new", data).status_code == 303
+    assert db.session.scalar(select(User.role).where(User.email.like("lan%"))) == "viewer"
+
+
+def test_granting_admin_without_confirmation_changes_nothing(admin_client, db):
+    response = post_form(admin_client, "/admin/users/new?lang=en", new_user_data(db, role="admin", agency_id="0"))
+    assert response.status_code == 422 and "needs this confirmation" in text_of(response)
+    assert db.session.scalar(select(User.id).where(User.email.like("lan%"))) is None and audit_count() == 0
+    user = factories.user("viewer@q1.example", "viewer", "Q1")
+    data = {"name": "", "role": "admin", "agency_id": "0", "active": "y"}
+    assert post_form(admin_client, f"/admin/users/{user.id}/edit", data).status_code == 422
+    db.session.refresh(user)
+    assert user.role == "viewer" and audit_count() == 0
+
+
+def test_an_existing_admin_is_saved_without_a_new_confirmation(admin_client, admin, db):
+    factories.user("second@example.gov.vn", "admin")
+    data = {"name": "Renamed", "role": "admin", "agency_id": "0", "active": "y"}
+    assert post_form(admin_client, f"/admin/users/{admin.id}/edit", data).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({}, ["Viewer (read only)", "for Ward Q1 and the units under it"]),
+        ({"role": "admin", "agency_id": "0", "confirm_admin": "y"}, ["Administrator", "for the whole city"]),
+    ],
+)
+def test_the_welcome_mail_states_role_and_scope(admin_client, db, overrides, words):
+    data = new_user_data(db, role="viewer") | overrides
+    assert post_form(admin_client, "/admin/users/new?lang=en", data).status_code == 303
+    body = db.session.scalar(select(OutboxMessage.body))
+    assert all(word in body for word in words), body
 
 
 def test_edit_role_agency_and_active_is_audited(admin_client, db):

@@ -43,6 +43,18 @@ def test_correct_password_opens_the_dashboard(client, manager):
     assert "manager@q1.example" in dashboard.get_data(as_text=True)
 
 
+def test_an_administrator_lands_on_the_admin_overview_with_a_link_to_the_dashboard(client, city):
+    factories.user("admin@example.gov.vn", "admin")
+    assert sign_in(client, "admin@example.gov.vn").headers["Location"] == "/admin/"
+    assert 'href="/manage/"' in client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/"' in client.get("/manage/").get_data(as_text=True)
+
+
+def test_a_manager_sees_no_link_to_the_admin(client, manager):
+    sign_in(client, "manager@q1.example")
+    assert 'href="/admin/"' not in client.get("/manage/").get_data(as_text=True)
+
+
 def test_email_is_matched_without_regard_to_case(client, manager):
     assert sign_in(client, "Manager@Q1.Example").status_code == 303
 

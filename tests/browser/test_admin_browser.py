@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from sqlalchemy import select
 
-from survey.models import Response
+from survey.models import Agency, Response, User
 from survey.questions import active_question_set
 from tests import factories
 from tests.browser.conftest import axe_violations, describe, page_change, sign_in
@@ -29,6 +31,9 @@ PAGES = [
     "/admin/cases/upload",
     "/admin/cases/invitations",
     "/admin/audit",
+    "/admin/audit?events=account",
+    "/admin/peer-groups",
+    "/admin/agencies?q=Q1",
 ]
 
 
@@ -50,7 +55,7 @@ def check(browser) -> None:
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_admin_pages_have_no_axe_violations(signed_in, live_server, path, lang):
-    signed_in.get(f"{live_server.url}{path}?lang={lang}")
+    signed_in.get(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
     assert signed_in.find_element(By.TAG_NAME, "h1").is_displayed()
     assert "/auth/sign-in" not in signed_in.current_url
     check(signed_in)
@@ -95,3 +100,68 @@ def test_invitation_sheet_is_accessible_and_prints_cards_only(signed_in, live_se
     finally:
         signed_in.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert db.session.query(Response).count() == 0
+
+
+PHONE = (390, 844)
+
+
+def fits_the_phone(browser) -> None:
+    """Nothing wider than the screen: no sideways scrolling at 390 px."""
+    width = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert width <= 0, f"{width}px of horizontal scroll on {browser.current_url}"
+
+
+def submit(browser) -> None:
+    with page_change(browser):
+        browser.find_element(By.CSS_SELECTOR, "main form[method=post] [type=submit]").click()
+
+
+def choose(browser, field_id: str, value: str) -> None:
+    Select(browser.find_element(By.ID, field_id)).select_by_value(value)
+
+
+def step(browser, path: str) -> None:
+    browser.get(path)
+    fits_the_phone(browser)
+    check(browser)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_admin_walk_on_a_phone(signed_in, live_server, db, city, lang):
+    """Create a user (a viewer unless told otherwise), make them a manager, add a peer group and an agency in it."""
+    signed_in.set_window_size(*PHONE)
+    base = live_server.url
+    step(signed_in, f"{base}/admin/users/new?lang={lang}")
+    signed_in.find_element(By.ID, "email").send_keys("lan@phuong.example.gov.vn")
+    signed_in.find_element(By.ID, "name").send_keys("Nguyễn Thị Lan")
+    choose(signed_in, "agency_id", str(city.agencies["Q1-BN"].id))
+    submit(signed_in)
+    user = db.session.scalar(select(User).where(User.email == "lan@phuong.example.gov.vn"))
+    assert user.role == "viewer"
+    step(signed_in, f"{base}/admin/users/{user.id}/edit?lang={lang}")
+    choose(signed_in, "role", "manager")
+    submit(signed_in)
+    db.session.refresh(user)
+    assert user.role == "manager"
+    step(signed_in, f"{base}/admin/peer-groups?lang={lang}")
+    signed_in.find_element(By.ID, "code").send_keys("xa-dac-khu")
+    signed_in.find_element(By.ID, "name_vi").send_keys("Xã và đặc khu")
+    submit(signed_in)
+    step(signed_in, f"{base}/admin/agencies/new?lang={lang}")
+    signed_in.find_element(By.ID, "code").send_keys("XA-THANH-AN")
+    signed_in.find_element(By.ID, "name_vi").send_keys("Xã Thạnh An")
+    choose(signed_in, "kind", "ward")
+    choose(signed_in, "peer_group", "xa-dac-khu")
+    submit(signed_in)
+    agency = db.session.scalar(select(Agency).where(Agency.code == "XA-THANH-AN"))
+    assert agency.peer_group == "xa-dac-khu" and agency.parent_id is None
+    fits_the_phone(signed_in)
+    check(signed_in)
+
+
+def test_publish_now_check_page_is_accessible(signed_in, live_server):
+    signed_in.get(f"{live_server.url}/admin/schedule?lang=en")
+    signed_in.find_element(By.ID, "period").send_keys("2026-09")
+    submit(signed_in)
+    assert "Check before publishing" in signed_in.find_element(By.TAG_NAME, "h1").text
+    check(signed_in)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -150,8 +151,16 @@ def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     assert "Flagged in the latest publication" in html and f"/manage/plans/new?agency={q1bn}" in html
     assert "Provisional." in html and "2026-09" in html and "Clearly worse than peers" in html
     assert "Ease of the procedure" in html
+    point = trend(agency(db, "Q1-BN"))[-1]
+    assert point.rate is not None and point.expected is not None and point.rate < point.expected
+    why = re.search(r"In September 2026, ([\d.]+%) of answers were satisfied; about ([\d.]+%) was expected", html)
+    assert why and why.groups() == (pct_en(point.rate), pct_en(point.expected))
     district = client.get("/manage/?lang=en").get_data(as_text=True)
     assert "Sub-agencies this month" in district and "Flagged in the latest publication" not in district
+
+
+def pct_en(share: float) -> str:
+    return f"{share * 100:.1f}%"
 
 
 def test_flag_follows_the_most_recent_period_not_the_last_snapshot_written(db, city):

@@ -151,3 +151,35 @@ def test_escape_like():
 def test_inbox_query_is_a_plain_function(db, staff, comments):
     rows = db.session.execute(inbox_query({comments["queue"].agency_id}, InboxFilter())).all()
     assert [r[0].id for r in rows] == [comments["queue"].id]
+
+
+def test_needs_a_reply_lists_new_and_acknowledged_comments(client, db, staff, comments):
+    from survey.manage.triage import Triage, apply_triage
+
+    apply_triage(comments["thanks"], Triage("responded", reply="Cảm ơn anh/chị"), staff.manager)
+    apply_triage(comments["fees"], Triage("acknowledged"), staff.manager)
+    db.session.commit()
+    sign_in(client, staff.manager.email)
+    waiting = shown(client, "?status=needs_reply&lang=en")
+    assert rows_of(waiting) == 4 and "Cảm ơn cán bộ" not in waiting and "Phí 100%" in waiting
+    dashboard = client.get(f"/manage/?agency={comments['queue'].agency_id}&lang=en").get_data(as_text=True)
+    assert "1 new comment" in dashboard and "1 comment needs a reply" in dashboard
+    assert "status=needs_reply" in dashboard
+
+
+def test_rows_name_the_service_and_a_ward_manager_sees_no_agency_column(client, staff, comments):
+    sign_in(client, staff.manager.email)
+    district = shown(client, "?lang=en")
+    assert "Procedure HT-KHAISINH" in district and "<td>HT-KHAISINH</td>" not in district
+    assert "<td>Q1-BN</td>" in district
+    client.post("/auth/sign-out", data={"csrf_token": ""})
+    other = FlaskClient(client.application)
+    sign_in(other, staff.ward.email)
+    ward = shown(other, "?lang=en")
+    assert rows_of(ward) == 1 and "<td>Q1-BN</td>" not in ward and ">Agency<" not in ward
+
+
+@pytest.mark.parametrize("status", ["needs-reply", "open", "NEW"])
+def test_an_unknown_inbox_view_is_a_400(client, staff, comments, status):
+    sign_in(client, staff.manager.email)
+    assert client.get(f"/manage/inbox?status={status}").status_code == 400

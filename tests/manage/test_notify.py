@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import socket
 import socketserver
 import threading
@@ -59,6 +60,9 @@ def test_publication_notifies_staff_whose_subtree_is_in_the_table(db, staff, sna
     assert flagged.kind == "flagged" and "2026-09" in flagged.subject
     assert f"http://localhost/manage/plans/new?agency={snapshot.entries[0].agency_id}" in flagged.body
     assert "Q1-BN" in flagged.body and "Q1-DK" in flagged.body and "Q3-P1" not in flagged.body
+    # Vietnamese readers get a decimal comma and the month in words
+    assert re.search(r"\d+,\d%", flagged.body) and not re.search(r"\d+\.\d%", flagged.body)
+    assert "tháng 9 năm 2026" in flagged.body.lower()
     assert found[staff.ward.email].kind == "flagged"
     assert found[staff.other.email].kind == "publication" and "Q1-BN" not in found[staff.other.email].body
     assert all(m.sent_at is None for m in found.values())  # queued, never sent inline

@@ -48,7 +48,8 @@ def test_full_workflow_is_saved_and_audited(client, db, staff, comment):
     assert entries[1].before["status"] == "acknowledged" and entries[1].after["reply_public"] is True
     assert entries[1].target == f"response:{comment.id}" and entries[1].actor == staff.manager.email
     # the comment page shows the history
-    assert "acknowledged → responded" in client.get(f"/manage/inbox/{comment.id}").get_data(as_text=True)
+    history = client.get(f"/manage/inbox/{comment.id}?lang=en").get_data(as_text=True)
+    assert "Status: Acknowledged → Responded" in history and "Reply published: No → Yes" in history
 
 
 def test_responded_needs_a_reply(client, db, staff, comment):
@@ -60,9 +61,18 @@ def test_responded_needs_a_reply(client, db, staff, comment):
     assert feedback(db, comment.id) is None
 
 
-def test_reply_is_published_only_when_responded(client, db, staff, comment):
+@pytest.mark.parametrize("status", ["new", "acknowledged"])
+def test_publishing_a_reply_marks_the_comment_responded(client, db, staff, comment, status):
     sign_in(client, staff.manager.email)
-    result = triage(client, comment.id, status="acknowledged", reply="Đang xem xét", reply_public="y")
+    result = triage(client, comment.id, status=status, reply="Đang xem xét", reply_public="y")
+    assert result.status_code == 303
+    row = feedback(db, comment.id)
+    assert row.status == "responded" and row.reply_public and row.reply == "Đang xem xét"
+
+
+def test_a_dismissed_comment_cannot_have_a_public_reply(client, db, staff, comment):
+    sign_in(client, staff.manager.email)
+    result = triage(client, comment.id, status="dismissed", reply="Spam", reply_public="y")
     assert result.status_code == 422 and feedback(db, comment.id) is None
 
 

@@ -28,7 +28,9 @@ def test_every_entry_point_writes_the_same_audit_entry(app, db, city, runner):
     factories.user("admin@example.gov.vn", "admin")
     admin_client = signed_in(app.test_client(), "admin@example.gov.vn")
 
-    assert post_form(admin_client, "/admin/schedule/publish", {"period": "2026-09"}).status_code == 303
+    assert (
+        post_form(admin_client, "/admin/schedule/publish", {"period": "2026-09", "confirmed": "yes"}).status_code == 303
+    )
     done = runner.invoke(args=["ranking", "publish", "--period", "2026-09", "--correct", "recount"])
     assert done.exit_code == 0, done.output
     assert run_publication(app) > 0  # the scheduler's catch-up publishes the quarter

@@ -7,6 +7,7 @@ from survey.admin.routes import (  # noqa: F401
     cases,
     home,
     imports,
+    peer_groups,
     questions,
     schedule,
     services,

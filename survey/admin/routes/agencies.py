@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from survey.admin import bp
-from survey.admin.agencies import agency_tree, create_agency, deactivate_agency, parent_choices, update_agency
-from survey.admin.forms import NO_AGENCY, AgencyForm, with_none
+from survey.admin.agencies import (
+    agency_tree,
+    create_agency,
+    deactivate_agency,
+    possible_parents,
+    search_agencies,
+    update_agency,
+)
+from survey.admin.forms import NO_AGENCY, AgencyForm, options, with_none
 from survey.admin.pages import form_status
+from survey.admin.peer_groups import peer_group_choices
 from survey.authz import admin_required
 from survey.extensions import db
+from survey.i18n import current_locale
 from survey.models import Agency
+
+SEARCH_MAX = 100
 
 
 def _form(editing: Agency | None = None) -> AgencyForm:
     form = AgencyForm(obj=editing)
-    form.parent_id.choices = with_none(_("None (top level)"), parent_choices(editing))
+    parents, form.parent_kinds = possible_parents(editing)
+    form.parent_id.choices = with_none(_("None (under the city)"), parents)
+    form.peer_group.choices = options(peer_group_choices(current_locale()))
     if editing is not None:
         del form.code  # codes are fixed once created
         if not form.is_submitted():
@@ -38,7 +51,12 @@ def _values(form: AgencyForm) -> dict:
 @bp.get("/agencies")
 @admin_required
 def agencies():
-    return render_template("admin/agencies/list.html", tree=agency_tree())
+    text = (request.args.get("q") or "").strip()
+    if len(text) > SEARCH_MAX:
+        abort(400)
+    if text:
+        return render_template("admin/agencies/list.html", tree={}, q=text, found=search_agencies(text))
+    return render_template("admin/agencies/list.html", tree=agency_tree(), q="", found=None)
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from datetime import UTC, datetime
 
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ranking.periods import parse_period
 from survey.admin import bp
 from survey.admin.forms import PublishForm
-from survey.admin.publishing import publish_now, recent_snapshots, schedule, scheduler_status
+from survey.admin.publishing import (
+    publication_plan,
+    publish_now,
+    recent_snapshots,
+    run_in_words,
+    schedule,
+    scheduler_status,
+)
 from survey.authz import admin_required
 from survey.publication import PublicationError, PublishResult
 
@@ -19,6 +30,7 @@ def _page(form: PublishForm):
         entries=schedule(),
         status=scheduler_status(),
         snapshots=recent_snapshots(),
+        run_in_words=run_in_words,
     )
 
 
@@ -37,20 +49,30 @@ def _describe(result: PublishResult) -> str:
 @bp.get("/schedule")
 @admin_required
 def schedule_page():
-    return _page(PublishForm())
+    form = PublishForm(request.args) if request.args.get("period") else PublishForm()
+    return _page(form)
+
+
+NOT_ENDED = _l("This period has not ended yet. Tick “Provisional” to publish it early, marked as provisional.")
 
 
 @bp.post("/schedule/publish")
 @admin_required
 def schedule_publish():
+    """First post: the check-your-answers page. Second post (confirmed): the publication, which cannot be undone."""
     form = PublishForm()
     if form.validate_on_submit():
+        ended = parse_period(form.period.data).has_ended(datetime.now(UTC))
+        if not ended and not form.provisional.data:
+            form.provisional.errors = [str(NOT_ENDED)]
+            return _page(form), 422
+        if form.confirmed.data != "yes":
+            plan = publication_plan(form.period.data, bool(form.provisional.data))
+            return render_template("admin/schedule_check.html", form=form, plan=plan)
         try:
             results = publish_now(form.period.data, form.provisional.data)
         except PublicationError:
-            form.provisional.errors = [
-                _("This period has not ended yet. Tick “Provisional” to publish it early, marked as provisional.")
-            ]
+            form.provisional.errors = [str(NOT_ENDED)]
         else:
             for result in results:
                 flash(_describe(result))

@@ -17,6 +17,7 @@ from survey.models import User
 
 def _form(editing: User | None = None) -> UserForm:
     form = UserForm(obj=editing)
+    form.already_admin = editing is not None and editing.role == "admin"
     form.agency_id.choices = with_none(_("None (administrators only)"), parent_choices())
     if editing is None:
         del form.active  # new accounts start active
