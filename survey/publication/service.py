@@ -19,7 +19,6 @@ from survey.extensions import db
 from survey.integrity.review import run_checks
 from survey.models import Response, Snapshot
 from survey.models.base import as_utc
-from survey.notify.messages import notify_publication
 from survey.publication.counts import AgencyCounts, peer_groups
 from survey.publication.methods import MethodParams, current_params
 from survey.publication.store import PublishResult, publish_group
@@ -53,6 +52,10 @@ def publish(
     Each new snapshot commits with its audit entry; staff are then notified, and a failed
     notification is logged without undoing the publication.
     """
+    # Imported here: the notifier formats numbers with survey.public, whose package imports
+    # its routes, which read publication; importing it at the top would close that cycle.
+    from survey.notify.messages import notify_publication
+
     period = parse_period(period) if isinstance(period, str) else period
     now = now or datetime.now(UTC)
     if not provisional and not period.has_ended(now):

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from survey.public.labels import BANDS
+from survey.vocabulary import BANDS
 
 Band = Literal[BANDS]  # type: ignore[valid-type]
 # Quantiles of simulated ranks: whole numbers, serialised as JSON numbers (e.g. 3.0).
