@@ -43,6 +43,7 @@ def banner() -> None:
     from flask import current_app
 
     from survey.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from survey.demo.schemes import AUDITOR_LOGIN
 
     base = current_app.config["BASE_URL"].rstrip("/")
     try:
@@ -59,6 +60,7 @@ def banner() -> None:
         f"  A survey link to try   {survey_link}",
         f"  Staff sign-in          {base}/auth/sign-in   (password for every demo login: {DEMO_PASSWORD})",
         *(f"    {role:<8} {email}  ({code or 'all agencies'})" for email, role, code in DEMO_LOGINS),
+        f"    {'auditor':<8} {AUDITOR_LOGIN}  (integrity flags of every agency)",
         "  More links: flask --app wsgi demo link",
         "",
     ]

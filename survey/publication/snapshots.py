@@ -35,22 +35,27 @@ def current_for_period(session: Session, period: str) -> list[Snapshot]:
     return [snapshot for snapshot in found if snapshot is not None]
 
 
-def final_series(session: Session, peer_group: str, kind: str = "month", limit: int = 12) -> list[Snapshot]:
-    """The current revision of each final (non-provisional) period of a group, oldest first."""
+def _newest_revisions(session: Session, peer_group: str, *criteria) -> list[Snapshot]:
+    """The current (highest) revision of each period of a group that meets ``criteria``."""
     newest = (
         select(Snapshot.period, func.max(Snapshot.revision).label("revision"))
-        .where(Snapshot.peer_group == peer_group, Snapshot.period_kind == kind, Snapshot.provisional.is_(False))
+        .where(Snapshot.peer_group == peer_group, *criteria)
         .group_by(Snapshot.period)
         .subquery()
     )
-    rows = session.scalars(
-        select(Snapshot)
-        .join(newest, (Snapshot.period == newest.c.period) & (Snapshot.revision == newest.c.revision))
-        .where(Snapshot.peer_group == peer_group)
-        .order_by(Snapshot.period.desc())
-        .limit(limit)
-    ).all()
-    return list(reversed(rows))
+    return list(
+        session.scalars(
+            select(Snapshot)
+            .join(newest, (Snapshot.period == newest.c.period) & (Snapshot.revision == newest.c.revision))
+            .where(Snapshot.peer_group == peer_group)
+        )
+    )
+
+
+def final_series(session: Session, peer_group: str, kind: str = "month", limit: int = 12) -> list[Snapshot]:
+    """The current revision of the latest ``limit`` final (non-provisional) periods of a group, oldest first."""
+    found = _newest_revisions(session, peer_group, Snapshot.period_kind == kind, Snapshot.provisional.is_(False))
+    return sorted(found, key=lambda s: s.period)[-limit:]
 
 
 def latest_final_entry(session: Session, agency_id: int) -> SnapshotEntry | None:
@@ -74,15 +79,4 @@ def latest_final_entry(session: Session, agency_id: int) -> SnapshotEntry | None
 
 def current_series(session: Session, peer_group: str) -> list[Snapshot]:
     """The current revision of every published period of a group: months, then quarters, oldest first."""
-    newest = (
-        select(Snapshot.period, func.max(Snapshot.revision).label("revision"))
-        .where(Snapshot.peer_group == peer_group)
-        .group_by(Snapshot.period)
-        .subquery()
-    )
-    found = session.scalars(
-        select(Snapshot)
-        .join(newest, (Snapshot.period == newest.c.period) & (Snapshot.revision == newest.c.revision))
-        .where(Snapshot.peer_group == peer_group)
-    ).all()
-    return sorted(found, key=lambda s: (s.period_kind != "month", s.period))
+    return sorted(_newest_revisions(session, peer_group), key=lambda s: (s.period_kind != "month", s.period))
