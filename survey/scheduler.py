@@ -11,6 +11,8 @@ import logging
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
@@ -65,26 +67,44 @@ def run_integrity(app: Flask) -> None:
             db.session.remove()
 
 
-def build_scheduler(app: Flask) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(
+# Job kinds, so a deployment can run them in separate processes (deploy/systemd: the
+# scheduler unit runs publication, digest and integrity; the delivery unit runs outbox).
+JOB_KINDS = ("publication", "digest", "integrity", "outbox")
+
+
+def build_scheduler(
+    app: Flask, kinds: tuple[str, ...] = JOB_KINDS, scheduler_class: type[BaseScheduler] = BackgroundScheduler
+) -> BaseScheduler:
+    scheduler = scheduler_class(
         timezone=CITY_TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
     )
-    for name in ("PUBLISH_MONTHLY_CRON", "PUBLISH_QUARTERLY_CRON"):
-        trigger = CronTrigger.from_crontab(app.config[name], timezone=CITY_TZ)
-        scheduler.add_job(run_publication, trigger, args=[app], id=name.lower(), replace_existing=True)
-    scheduler.add_job(
-        run_weekly_digest,
-        CronTrigger.from_crontab("0 7 * * mon", timezone=CITY_TZ),
-        args=[app],
-        id="weekly_digest",
-        replace_existing=True,
-    )
-    scheduler.add_job(run_outbox, "interval", minutes=1, args=[app], id="outbox", replace_existing=True)
-    minutes = int(app.config["INTEGRITY_CHECK_MINUTES"])
-    scheduler.add_job(run_integrity, "interval", minutes=minutes, args=[app], id="integrity", replace_existing=True)
-    # A missed run (server down on the 1st) is caught up shortly after start.
-    scheduler.add_job(run_publication, "date", args=[app], id="catch_up_at_start")
+    if "publication" in kinds:
+        for name in ("PUBLISH_MONTHLY_CRON", "PUBLISH_QUARTERLY_CRON"):
+            trigger = CronTrigger.from_crontab(app.config[name], timezone=CITY_TZ)
+            scheduler.add_job(run_publication, trigger, args=[app], id=name.lower(), replace_existing=True)
+        # A missed run (server down on the 1st) is caught up shortly after start.
+        scheduler.add_job(run_publication, "date", args=[app], id="catch_up_at_start")
+    if "digest" in kinds:
+        scheduler.add_job(
+            run_weekly_digest,
+            CronTrigger.from_crontab("0 7 * * mon", timezone=CITY_TZ),
+            args=[app],
+            id="weekly_digest",
+            replace_existing=True,
+        )
+    if "outbox" in kinds:
+        scheduler.add_job(run_outbox, "interval", minutes=1, args=[app], id="outbox", replace_existing=True)
+    if "integrity" in kinds:
+        minutes = int(app.config["INTEGRITY_CHECK_MINUTES"])
+        scheduler.add_job(run_integrity, "interval", minutes=minutes, args=[app], id="integrity", replace_existing=True)
     return scheduler
+
+
+def run_in_foreground(app: Flask, kinds: tuple[str, ...]) -> None:
+    """Run the given jobs in this process until it is stopped (``flask jobs run``, a systemd unit)."""
+    scheduler = build_scheduler(app, kinds, BlockingScheduler)
+    log.info("jobs running in the foreground: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    scheduler.start()  # returns on SIGTERM/SIGINT (APScheduler's blocking scheduler shuts down)
 
 
 def start(app: Flask) -> None:

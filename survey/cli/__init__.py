@@ -8,9 +8,10 @@ def register_commands(app: Flask) -> None:
     from survey.cli.cases import cases
     from survey.cli.demo import demo
     from survey.cli.integrity import integrity
+    from survey.cli.jobs import jobs
     from survey.cli.ranking import ranking
     from survey.cli.translate import translate
     from survey.notify.cli import outbox
 
-    for group in (apikey, cases, demo, integrity, ranking, translate, outbox):
+    for group in (apikey, cases, demo, integrity, jobs, ranking, translate, outbox):
         app.cli.add_command(group)
