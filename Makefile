@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test test-fast lint translations browser bench soak clean check
+.PHONY: run test test-fast lint translations browser nginx bench soak clean check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ translations: $(VENV)/.runtime
 browser:
 	@sh .ci/install-browser
 
+# Debian's nginx for the deployment tests (tests/deploy), which run on PostgreSQL only.
+nginx:
+	@[ -z "$$SURVEY_TEST_DATABASE_URL" ] || sh .ci/install-nginx
+
 run: $(VENV)/.runtime translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
@@ -34,8 +38,9 @@ run: $(VENV)/.runtime translations
 	@$(FLASK) demo banner
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev translations browser
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+# --dist loadgroup: tests/deploy share one nginx + two instances, so they stay on one worker.
+test: $(VENV)/.dev translations browser nginx
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The suite without the browser and load tests (no Chromium, no gunicorn): the lane to run while working.
 test-fast: $(VENV)/.dev translations
