@@ -118,6 +118,7 @@ AUDIT_ACTION_LABELS = {
     "import.services": _l("Imported services"),
     "import.users": _l("Imported accounts"),
     "snapshot.publish": _l("Published a ranking"),
+    "tallies.rebuild": _l("Recounted the answer tallies"),
     "feedback.update": _l("Handled a comment"),
     "feedback.export": _l("Exported comments"),
     "plan.create": _l("Filed an action plan"),

@@ -1,11 +1,12 @@
-"""``flask ranking …``: import counts, publish, export, verify, catch up."""
+"""``flask ranking …``: import counts, publish, export, verify, recount, catch up."""
 
 from __future__ import annotations
 
 import click
 
 from ranking.periods import parse_period
-from survey import publication
+from survey import publication, tallies
+from survey.audit import record
 from survey.extensions import db
 from survey.publication import PublicationError
 from survey.publication.importer import ImportFailed, parse_counts, store_counts
@@ -98,8 +99,35 @@ def verify() -> None:
             for problem in problems[:20]:
                 click.echo(f"  {problem}")
     click.echo(f"Verified {checked} snapshot(s): {checked - failed} intact, {failed} with differences.")
-    if failed:
+    tallies_ok = _verify_tallies()
+    if failed or not tallies_ok:
         raise SystemExit(1)
+
+
+def _verify_tallies() -> bool:
+    """Answer tallies against a full recount of the answers (what publication reads)."""
+    differences, missing = tallies.reconcile(db.session)
+    db.session.rollback()
+    if missing:
+        click.echo(f"answer tallies: triggers missing on response: {', '.join(missing)} (flask ranking recount)")
+    for difference in differences[:20]:
+        click.echo(f"  {difference}")
+    if differences or missing:
+        click.echo(f"Answer tallies: FAILED, {len(differences)} differ from a full recount.")
+        return False
+    click.echo("Answer tallies: equal to a full recount of the answers.")
+    return True
+
+
+@ranking.command("recount")
+def recount() -> None:
+    """Recompute every answer tally from the answers and re-create their triggers (a repair)."""
+    differences, missing = tallies.reconcile(db.session)
+    tallies.install(db.session.connection())
+    rows = tallies.rebuild(db.session)
+    record(CLI_ACTOR, "tallies.rebuild", "answer_tally", None, {"rows": rows, "differences": len(differences)})
+    db.session.commit()
+    click.echo(f"Recounted: {rows} tally row(s); {len(differences)} differed; {len(missing)} trigger(s) were missing.")
 
 
 @ranking.command("catch-up")

@@ -12,12 +12,14 @@ from survey.models.plan import ActionPlan, ActionPlanUpdate
 from survey.models.response import Answer, Question, QuestionSet, Response
 from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
 from survey.models.staff_session import SignInThrottle, StaffSession
+from survey.models.tally import AnswerTally
 
 __all__ = [
     "ActionPlan",
     "ActionPlanUpdate",
     "Agency",
     "Answer",
+    "AnswerTally",
     "ApiKey",
     "AuditLog",
     "Case",

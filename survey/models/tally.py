@@ -1,0 +1,48 @@
+"""Running counts of answers per agency × service × city month × integrity status × channel.
+
+Kept by database triggers on ``response`` (survey/publication/tallies.py), in the same
+transaction as every insert, update and delete of a response, whichever code path makes
+it (the citizen form, bulk integrity holds and releases, erasure, imports). Publication
+reads these rows, a few per agency and service, instead of scanning every answer;
+``flask --app wsgi ranking verify`` proves they equal a full recount.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey.extensions import db
+
+
+class AnswerTally(db.Model):
+    __tablename__ = "answer_tally"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), primary_key=True)
+    # "2026-10": the month, in city time, in which the answer was submitted (ranking.periods).
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    integrity: Mapped[str] = mapped_column(String(8), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    responses: Mapped[int] = mapped_column(Integer, default=0)  # every response
+    answered: Mapped[int] = mapped_column(Integer, default=0)  # with an overall rating
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)  # rated at the top two levels
+    dissatisfied: Mapped[int] = mapped_column(Integer, default=0)  # rated at the bottom two levels
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_triggers(target, connection, **kw) -> None:
+    # create_all (tests, benchmarks) gets the same triggers as the migration.
+    from survey.tallies import install
+
+    install(connection)
+
+
+@event.listens_for(db.metadata, "after_drop")
+def _drop_trigger_functions(target, connection, **kw) -> None:
+    # The triggers went with the table; PostgreSQL keeps their functions unless told.
+    if connection.dialect.name == "postgresql":
+        from survey.tallies import TRIGGERS
+
+        for name in TRIGGERS:
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")
