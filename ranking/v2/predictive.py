@@ -44,16 +44,18 @@ def _padded_logpmf(size: np.ndarray, mean: np.ndarray, strength: float) -> np.nd
 
     P(X = 0) comes from `betabinom_logpmf`; the rest from the ratio
     P(k+1)/P(k) = (n - k)(k + a) / ((k + 1)(n - k - 1 + b)) (binomial: (n - k)p / ((k + 1)(1 - p))),
-    summed in log space: a few logarithms per cell instead of log-gamma series.
+    summed in log space: one logarithm per cell instead of log-gamma series.
     """
     k = np.arange(int(size.max()), dtype=float)[None, :]
     n_col, m_col = size[:, None], mean[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         if np.isfinite(strength):
             a, b = m_col * strength, (1.0 - m_col) * strength
-            step = np.log(n_col - k) + np.log(k + a) - np.log(k + 1.0) - np.log(n_col - k - 1.0 + b)
+            # One logarithm of the ratio per cell rather than four (the products stay far
+            # below overflow: n <= 1e5 answers, a + b = M <= 1e6).
+            step = np.log(((n_col - k) * (k + a)) / ((k + 1.0) * (n_col - k - 1.0 + b)))
         else:
-            step = np.log(n_col - k) - np.log(k + 1.0) + (np.log(m_col) - np.log1p(-m_col))
+            step = np.log((n_col - k) / (k + 1.0)) + (np.log(m_col) - np.log1p(-m_col))
     step = np.where(k < n_col, step, -np.inf)
     first = betabinom_logpmf(0.0, size, mean, strength)[:, None]
     return np.concatenate([first, first + np.cumsum(step, axis=1)], axis=1)
@@ -76,6 +78,23 @@ def _chunks(order: np.ndarray, n: np.ndarray) -> list[np.ndarray]:
     return chunks
 
 
+# A tail below this (relative to the row's mode) is summed in log space instead: far
+# outliers keep a finite z however far out they are.
+_LINEAR_FLOOR = 1e-250
+
+
+def _log_space_tails(logp: np.ndarray, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log mid-p tails at ``obs`` from rows of log P(X = k), summed in log space (any magnitude)."""
+    logp = logp - special.logsumexp(logp, axis=1, keepdims=True)
+    pad = np.full((logp.shape[0], 1), -np.inf)
+    below = np.concatenate([pad, np.logaddexp.accumulate(logp, axis=1)[:, :-1]], axis=1)
+    above = np.concatenate([np.logaddexp.accumulate(logp[:, ::-1], axis=1)[:, ::-1][:, 1:], pad], axis=1)
+    at = np.take_along_axis(logp, obs, axis=1)[:, 0] + np.log(0.5)
+    low = np.logaddexp(np.take_along_axis(below, obs, axis=1)[:, 0], at)
+    high = np.logaddexp(np.take_along_axis(above, obs, axis=1)[:, 0], at)
+    return low, high
+
+
 def mid_p_tails(
     x: ArrayLike, n: ArrayLike, expected: ArrayLike, strength: float, levels: tuple[float, ...] = ()
 ) -> tuple[np.ndarray, np.ndarray, dict[float, tuple[np.ndarray, np.ndarray]]]:
@@ -95,24 +114,34 @@ def mid_p_tails(
     limits = {t: (np.full(x_arr.shape, np.nan), np.full(x_arr.shape, np.nan)) for t in levels}
     valid = np.flatnonzero((n_arr > 0) & np.isfinite(e_arr))
     order = valid[np.argsort(n_arr[valid], kind="stable")]
-    log_half = np.log(0.5)
     for rows in _chunks(order, n_arr):
         size = n_arr[rows]
         k = np.arange(int(size.max()) + 1, dtype=float)[None, :]
         logp = _padded_logpmf(size, e_arr[rows], strength)
-        logp -= special.logsumexp(logp, axis=1, keepdims=True)
-        pad = np.full((rows.size, 1), -np.inf)
-        below = np.concatenate([pad, np.logaddexp.accumulate(logp, axis=1)[:, :-1]], axis=1)
-        above = np.concatenate([np.logaddexp.accumulate(logp[:, ::-1], axis=1)[:, ::-1][:, 1:], pad], axis=1)
-        lower = np.logaddexp(below, logp + log_half)
-        upper = np.logaddexp(above, logp + log_half)
+        # The sums run on probabilities scaled so each row's mode is 1: one exp per cell and
+        # two cumulative sums, instead of log-space accumulation (exp and log1p per cell,
+        # three times). Sums of positive terms only, never 1 - F, so a small tail keeps its
+        # relative precision; a tail beyond the floating-point range falls back to log space.
+        mass = np.exp(logp - logp.max(axis=1, keepdims=True))
+        total = mass.sum(axis=1)
+        zero = np.zeros((rows.size, 1))
+        below = np.concatenate([zero, np.cumsum(mass, axis=1)[:, :-1]], axis=1)
+        above = np.concatenate([np.cumsum(mass[:, ::-1], axis=1)[:, ::-1][:, 1:], zero], axis=1)
+        lower = below + 0.5 * mass
+        upper = above + 0.5 * mass
         obs = x_arr[rows].astype(np.intp)[:, None]
-        log_low[rows] = np.take_along_axis(lower, obs, axis=1)[:, 0]
-        log_high[rows] = np.take_along_axis(upper, obs, axis=1)[:, 0]
+        low_obs = np.take_along_axis(lower, obs, axis=1)[:, 0]
+        high_obs = np.take_along_axis(upper, obs, axis=1)[:, 0]
+        with np.errstate(divide="ignore"):
+            log_low[rows] = np.log(low_obs) - np.log(total)
+            log_high[rows] = np.log(high_obs) - np.log(total)
+        far = np.flatnonzero((low_obs < _LINEAR_FLOOR) | (high_obs < _LINEAR_FLOOR))
+        if far.size:
+            log_low[rows[far]], log_high[rows[far]] = _log_space_tails(logp[far], obs[far])
         inside = k <= size[:, None]
         for t, (lim_low, lim_high) in limits.items():
-            ok_low = inside & (lower >= np.log(t))
-            ok_high = inside & (upper >= np.log(t))
+            ok_low = inside & (lower >= t * total[:, None])
+            ok_high = inside & (upper >= t * total[:, None])
             first = np.argmax(ok_low, axis=1).astype(float)
             last = (k.size - 1 - np.argmax(ok_high[:, ::-1], axis=1)).astype(float)
             lim_low[rows] = np.where(ok_low.any(axis=1), first / size, np.nan)

@@ -15,7 +15,7 @@ Rankability is Lingsma et al.'s (2009; 2010) share of the spread that is real.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from ranking.v2.casemix import remove_offset
 
@@ -31,7 +31,9 @@ def arcsine_estimates(x: np.ndarray, n: np.ndarray, offset: np.ndarray) -> tuple
 
 def _holm_cutoffs(count: int, alpha: float) -> np.ndarray:
     """|z| a k-th largest two-sided statistic must reach under Holm: Phi^-1(1 - alpha/(2(m - k + 1)))."""
-    return stats.norm.isf(alpha / (2.0 * (count - np.arange(count))))
+    # -ndtri(q) is exactly what stats.norm.isf(q) computes, without the distribution
+    # machinery's argument checks: 0.2 s instead of 3 s for the 7.4 M pairs of 3 860 agencies.
+    return -special.ndtri(alpha / (2.0 * (count - np.arange(count))))
 
 
 def _holm_rejected(abs_z_sorted_desc: np.ndarray, cutoffs: np.ndarray) -> np.ndarray:
