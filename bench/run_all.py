@@ -28,6 +28,45 @@ SERVER_BENCHES = {"public": public_bench.run, "survey": survey_bench.run, "intak
 ALL = (*SERVER_BENCHES, "publish")
 
 
+# Issue 16's table: (row, figure name prefix, how to show it), all from this one run.
+LARGE = "publish 5,000 agencies, 10M answers"
+ISSUE_ROWS = (
+    ("public league page, cached", "league page", "ratio"),
+    ("1,000-case intake batch", "intake batch of 1,000, median", "value"),
+    ("survey submission (GET form + POST answers, fresh link)", "survey submissions (GET+POST)", "ratio"),
+    ("survey errors; acknowledged but not stored", "survey errors", "value"),
+    ("publication, 5,000 agencies / 10M answers", LARGE, "value"),
+    ("publication, cost of 10M ÷ cost of 100k", LARGE, "ratio"),
+    ("publication, 10M answers, with charts", f"{LARGE}, with charts", "value"),
+    ("publication, 10M ÷ 100k, with charts", f"{LARGE}, with charts", "ratio"),
+    ("worker RSS (PSS, USS)", "worker RSS after load", "memory"),
+)
+
+
+def issue_table(figures: list[Figure]) -> str:
+    """The issue's rows, each taken from a figure of this run (n/a when that part did not run)."""
+    rows = [("figure", "measured", "target", "result")]
+    for label, prefix, show in ISSUE_ROWS:
+        found = [f for f in figures if f.name == prefix] or [f for f in figures if f.name.startswith(prefix)]
+        if not found:
+            rows.append((label, "not run", "", ""))
+            continue
+        f = found[0]
+        if show == "ratio" and f.ratio is not None:
+            text = f"{f.value:,.1f} {f.unit} = {f.ratio:.2f}×" + (" hello-world" if "publish" not in f.name else "")
+        elif show == "memory":
+            pss_uss = f.details.get("app_workers_pss_uss_mb") or []
+            worst = max(pss_uss, default=(float("nan"), float("nan")))
+            text = f"{f.value:.0f} MB (PSS {worst[0]:.0f}, USS {worst[1]:.0f})"
+        else:
+            text = f"{f.value:,.2f} {f.unit}"
+        rows.append((label, text, f.target, f.verdict))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default=",".join(ALL), help=f"comma-separated subset of {','.join(ALL)}")
@@ -64,6 +103,8 @@ def main() -> None:
     save(figures, RESULTS / "latest.json", extra)
     print()
     print(table(figures))
+    print("\nIssue 16's table (every figure from this run):\n")
+    print(issue_table(figures))
     failed = [f.name for f in figures if f.passed is False]
     print(f"\n{len(figures)} figures, {len(failed)} below target; details in {RESULTS / 'latest.json'}")
 
