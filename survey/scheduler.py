@@ -21,13 +21,15 @@ log = logging.getLogger(__name__)
 
 
 def run_outbox(app: Flask) -> None:
-    """Deliver queued e-mails (never inline in a request); errors stay on the message for retry."""
+    """Deliver queued e-mails and SMS (never inline in a request); errors stay on the message for retry."""
+    from survey.delivery.queue import deliver_sms
     from survey.extensions import db
     from survey.outbox import deliver_pending
 
     with app.app_context():
         try:
             deliver_pending()
+            deliver_sms()
         except Exception:
             db.session.rollback()
             log.exception("outbox delivery failed; it will be retried")
@@ -65,6 +67,21 @@ def run_integrity(app: Flask) -> None:
             db.session.remove()
 
 
+def run_retention(app: Flask) -> None:
+    """Erase what the retention schedule says is due (survey.privacy.retention); a receipt goes to the audit log."""
+    from survey.extensions import db
+    from survey.privacy.retention import purge
+
+    with app.app_context():
+        try:
+            purge(datetime.now(UTC))
+        except Exception:
+            db.session.rollback()
+            log.exception("retention purge failed; it runs again tomorrow")
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=CITY_TZ, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
@@ -80,6 +97,13 @@ def build_scheduler(app: Flask) -> BackgroundScheduler:
         replace_existing=True,
     )
     scheduler.add_job(run_outbox, "interval", minutes=1, args=[app], id="outbox", replace_existing=True)
+    scheduler.add_job(
+        run_retention,
+        CronTrigger.from_crontab("20 2 * * *", timezone=CITY_TZ),  # nightly, when nobody is answering
+        args=[app],
+        id="retention_purge",
+        replace_existing=True,
+    )
     minutes = int(app.config["INTEGRITY_CHECK_MINUTES"])
     scheduler.add_job(run_integrity, "interval", minutes=minutes, args=[app], id="integrity", replace_existing=True)
     # A missed run (server down on the 1st) is caught up shortly after start.
