@@ -35,10 +35,17 @@ class DataClass:
 
 
 CLASSES = (
-    DataClass("phone", _l("Citizens' mobile numbers"), "RETENTION_PHONE_DAYS", _l("after the survey closes or is answered")),
+    DataClass(
+        "phone", _l("Citizens' mobile numbers"), "RETENTION_PHONE_DAYS", _l("after the survey closes or is answered")
+    ),
     DataClass("raw_comment", _l("Comments as typed"), None, _l("never stored: scrubbed before saving")),
     DataClass("comment", _l("Scrubbed comments"), "RETENTION_COMMENT_DAYS", _l("after the answer")),
-    DataClass("invitation", _l("Invitations and their link tokens"), "RETENTION_INVITATION_DAYS", _l("after the survey closes")),
+    DataClass(
+        "invitation",
+        _l("Invitations and their link tokens"),
+        "RETENTION_INVITATION_DAYS",
+        _l("after the survey closes"),
+    ),
     DataClass("case_ref", _l("Case references"), "RETENTION_CASE_REF_DAYS", _l("after the case was completed")),
     DataClass("audit", _l("Audit log entries"), "RETENTION_AUDIT_DAYS", _l("after the entry")),
     DataClass("published", _l("Published aggregates (snapshots)"), None, _l("kept: aggregates only, no personal data")),
@@ -106,7 +113,9 @@ def purge(now: datetime, dry_run: bool = False) -> dict[str, int]:
         if values is None:
             db.session.execute(delete(model).where(condition).execution_options(synchronize_session=False))
         else:
-            db.session.execute(update(model).where(condition).values(values).execution_options(synchronize_session=False))
+            db.session.execute(
+                update(model).where(condition).values(values).execution_options(synchronize_session=False)
+            )
     if dry_run:
         db.session.rollback()
         return counts
