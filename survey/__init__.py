@@ -69,8 +69,8 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     from survey.auditor import bp as auditor_bp
     from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
-    from survey.manage import bp as manage_bp
     from survey.delivery.routes import bp as delivery_bp
+    from survey.manage import bp as manage_bp
     from survey.privacy.routes import bp as privacy_bp
     from survey.public import bp as public_bp
 

@@ -20,7 +20,7 @@ def outbox() -> None:
 @outbox.command("deliver")
 @click.option("--limit", default=100, show_default=True, help="Send at most this many messages.")
 def deliver(limit: int) -> None:
-    """Send unsent messages: e-mail (log, or SMTP when SURVEY_SMTP_URL is set), then SMS when SURVEY_SMS_GATEWAY_URL is set."""
+    """Send unsent e-mail (log, or SMTP with SURVEY_SMTP_URL), then SMS (with SURVEY_SMS_GATEWAY_URL)."""
     report = deliver_pending(limit=limit)
     click.echo(f"Sent {report.sent}, failed {report.failed}.")
     if current_app.config.get("SMS_GATEWAY_URL"):

@@ -27,9 +27,7 @@ def purge_command(dry_run: bool) -> None:
 
 
 @retention.command("register")
-@click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output."
-)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def register_command(output: Path | None) -> None:
     """The register of processing activities, in Markdown, from the current settings."""
     from survey.privacy.register import register_markdown

@@ -21,7 +21,7 @@ from survey.models import AuditLog, Case, Contact, Invitation, Response
 from survey.models.base import to_naive_utc
 
 ERASED_REF_PREFIX = "~"  # an erased case reference reads "~<case id>": unique, and no longer the agency's
-ERASED_TOKEN_PREFIX = "erased:"
+ERASED_TOKEN_PREFIX = "erased:"  # noqa: S105 (a marker, not a secret)
 RECEIPT_ACTION = "retention_purge"
 
 

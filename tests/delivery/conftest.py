@@ -9,7 +9,7 @@ from ranking.periods import CITY_TZ
 from tests import factories
 from tests.delivery.gateway import Gateway
 
-INBOUND_SECRET = "inbound-test-secret"  # noqa: S105 (tests only)
+INBOUND_SECRET = "inbound-test-secret"
 
 
 @pytest.fixture

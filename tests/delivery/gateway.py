@@ -24,7 +24,7 @@ class Gateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with gateway.lock:
                     gateway.requests.append({**body, "idempotency_key": self.headers.get("Idempotency-Key")})
