@@ -132,10 +132,10 @@ def _why_not(message: SmsMessage, contact: Contact | None, now: datetime) -> str
     """Why a claimed message must not go any more, or None."""
     if contact is None:
         return "number erased"
+    if message.kind == "code":  # asked for by the citizen just now: not a survey message
+        return None
     if contact.opted_out_at is not None:
         return "opted out"
-    if message.kind == "code":
-        return None
     if message.invitation.expires_at <= now:
         return "survey closed"
     if db.session.scalar(select(exists().where(Response.invitation_id == message.invitation_id))):

@@ -17,6 +17,17 @@ from survey.phones import normalise_phone
 from survey.responses import LinkState, find_link
 
 bp = Blueprint("delivery", __name__)
+
+
+@bp.app_template_global()
+def delivery_rows_for(agency_id: int) -> list:
+    """Delivery figures for an agency and its subtree (the dashboard has already checked the user may see it)."""
+    from survey.delivery.figures import delivery_figures
+    from survey.models.agency import subtree_ids
+
+    return delivery_figures(subtree_ids(agency_id))
+
+
 STOP_WORDS = {OPT_OUT_KEYWORD, "TU CHOI", "TUCHOI", "STOP", "HUY"}
 
 
