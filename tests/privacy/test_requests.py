@@ -41,7 +41,7 @@ def test_an_erasure_request_is_raised_confirmed_acknowledged_and_completed_with_
     wrong = _post(client, "/privacy/request/confirm", {"code": "000000" if code != "000000" else "111111"})
     assert wrong.status_code == 422
     confirmed = _post(client, "/privacy/request/confirm", {"code": code})
-    assert confirmed.status_code == 200 and "Request received" in text_of(confirmed)
+    assert confirmed.status_code == 200 and "Đã nhận yêu cầu" in text_of(confirmed)
 
     data_request = db.session.scalar(select(DataRequest))
     assert data_request.status == "new" and data_request.received_at is not None
@@ -51,7 +51,7 @@ def test_an_erasure_request_is_raised_confirmed_acknowledged_and_completed_with_
 
     factories.user("admin@example.gov.vn", "admin")
     staff = signed_in(app.test_client(), "admin@example.gov.vn")
-    queue = text_of(staff.get("/admin/privacy"))
+    queue = text_of(staff.get("/admin/privacy?lang=en"))
     assert f"#{data_request.id}" in queue and "Acknowledge by" in queue and "Complete by" in queue
     assert "Nhân viên" not in queue and "0912345678" not in queue  # the queue shows no personal data
 
@@ -81,7 +81,7 @@ def test_an_access_request_without_a_held_number_shows_what_is_held(app, client)
     page = _post(client, "/privacy/request", {"code": token, "kind": "access"})
     assert page.status_code == 200
     text = text_of(page)
-    assert "HS-D2" in text and "not held" in text
+    assert "HS-D2" in text and "không lưu" in text
     assert db.session.scalar(select(DataRequest.status)) == "completed"
 
 
