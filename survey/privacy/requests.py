@@ -199,6 +199,7 @@ def erase_case_data(invitation: Invitation) -> None:
     case.case_ref = f"{ERASED_REF_PREFIX}{case.id}"
     invitation.token_salt = ""
     invitation.token_hash = f"{ERASED_TOKEN_PREFIX}{invitation.id}"
+    invitation.expires_at = min(invitation.expires_at, utcnow())  # the survey closes: no sheet or reminder lists it
 
 
 def open_requests() -> list[DataRequest]:
