@@ -36,9 +36,14 @@ def privacy_requests():
 @bp.post("/privacy/requests/<int:request_id>/<step>")
 @admin_required
 def privacy_request_step(request_id: int, step: str):
+    if step not in ("acknowledge", "complete"):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     data_request = db.session.get(DataRequest, request_id)
-    if data_request is None or step not in ("acknowledge", "complete") or not FlaskForm().validate_on_submit():
-        abort(404 if data_request is None or step not in ("acknowledge", "complete") else 400)
+    if data_request is None:
+        flash(_("There is no such request; nothing was changed."))
+        return redirect(url_for(".privacy_requests"), 303)
     if step == "acknowledge":
         done = acknowledge(data_request, actor())
     else:
