@@ -37,7 +37,7 @@ def test_a_case_with_a_phone_is_delivered_once_by_sms_and_its_number_is_never_re
 
     delivering.config["SMS_GATEWAY_URL"] = gateway.url
     result = runner.invoke(args=["outbox", "deliver"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0 and "SMS: sent" in result.output, result.output
     # The CLI runs on the real clock; quiet hours may hold it. Deliver at 10:00 city time to be sure.
     deliver_sms(now=city_time(0, 10))
     assert len(gateway.delivered) == 1
@@ -143,14 +143,14 @@ def test_gateway_failures_keep_messages_queued_and_retried_never_lost_or_doubled
 
     delivering.config["SMS_GATEWAY_URL"] = working_url
     gateway.mode = "500"
-    assert deliver_sms(now=city_time(0, 10, 0)).sent == 0  # not due yet: back-off
+    assert deliver_sms(now=city_time(0, 10, 0)).retried == 0  # not due again yet: back-off
     server_error = deliver_sms(now=city_time(0, 10, 2))
     assert server_error.retried == 2 and gateway.delivered == {}
 
     gateway.mode = "slow"  # the gateway takes the message but answers too late
     timed_out = deliver_sms(now=city_time(0, 10, 10))
     assert timed_out.retried == 2
-    statuses = db.session.scalars(select(SmsMessage.status)).all()
+    statuses = db.session.scalars(select(SmsMessage.status).order_by(SmsMessage.id)).all()
     assert statuses == ["queued", "queued"]
 
     gateway.mode = "ok"
@@ -161,7 +161,7 @@ def test_gateway_failures_keep_messages_queued_and_retried_never_lost_or_doubled
     assert all(r["idempotency_key"] == r["id"] for r in gateway.requests)
     assert len(set(retried_ids)) == 2  # every attempt of a message carried the same id
     assert deliver_sms(now=city_time(0, 11)).sent == 0
-    assert db.session.scalars(select(SmsMessage.attempts)).all() == [4, 4]
+    assert db.session.scalars(select(SmsMessage.attempts).order_by(SmsMessage.id)).all() == [4, 4]
 
 
 def test_a_message_gives_up_after_the_last_attempt_and_says_so(delivering, gateway):
@@ -189,3 +189,19 @@ def test_without_a_gateway_the_number_is_not_kept_and_the_link_is_returned(app, 
     body = post_case(client, key, phone=PHONE_TYPED).get_json()
     assert body["survey_url"].startswith("http://localhost/s/") and body["delivery"] is None
     assert db.session.scalar(select(Contact.id)) is None
+
+
+def test_the_scheduler_runs_delivery_and_the_nightly_purge(delivering):
+    from survey.models import AuditLog
+    from survey.privacy.retention import RECEIPT_ACTION
+    from survey.scheduler import build_scheduler, run_retention
+
+    scheduler = build_scheduler(delivering)
+    scheduler.start(paused=True)
+    try:
+        jobs = {job.id for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    assert {"outbox", "retention_purge"} <= jobs
+    run_retention(delivering)
+    assert db.session.scalar(select(AuditLog.action).where(AuditLog.action == RECEIPT_ACTION)) == RECEIPT_ACTION
