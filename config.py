@@ -119,6 +119,24 @@ class Config:
     # Anonymous reads of public pages are kept in each worker this long (0 = off); see
     # survey/microcache.py. Off in development, where a change should show at once.
     PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
+    # Delivering invitations by SMS (docs/delivery.md): unset = the case system delivers, as before.
+    SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+    SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")  # sent as "Authorization: Bearer …" when set
+    SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)  # seconds; a timeout is retried later
+    SMS_BRAND = env("SMS_BRAND", "KHAOSAT-HCMC")  # the registered brand name (Decree 91/2020)
+    SMS_INBOUND_SECRET = env("SMS_INBOUND_SECRET")  # the gateway's bearer token for opt-out replies
+    REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
+    # Key(s) for phone numbers, kept outside the database: Fernet keys, comma-separated, the first
+    # encrypts and all decrypt (rotation). Or a file holding them; development makes instance/phone.key.
+    PHONE_KEY = env("PHONE_KEY")
+    PHONE_KEY_FILE = env("PHONE_KEY_FILE")
+    # Retention schedule in days (docs/privacy.md); each class is erased by `retention purge`.
+    RETENTION_PHONE_DAYS = env_int("RETENTION_PHONE_DAYS", 0)  # after the survey window closes
+    RETENTION_COMMENT_DAYS = env_int("RETENTION_COMMENT_DAYS", 730)  # after the answer
+    RETENTION_INVITATION_DAYS = env_int("RETENTION_INVITATION_DAYS", 90)  # after the window closes
+    RETENTION_CASE_REF_DAYS = env_int("RETENTION_CASE_REF_DAYS", 365)  # after the case was completed
+    RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1825)
+    PRIVACY_CONTACT = env("PRIVACY_CONTACT", "privacy@example.gov.vn")  # where data-subject questions go
 
     @classmethod
     def validate(cls) -> None:
@@ -137,6 +155,7 @@ class TestConfig(Config):
     QUESTION_SET_CACHE_SECONDS = 0  # likewise; tests/citizen/test_survey.py turns it on
     BASE_URL = "http://localhost"
     INVITATION_CAP_MIN = 1_000_000  # factories mint thousands at once; tests/integrity/test_minting.py sets a cap
+    PHONE_KEY = "t1jK3m0v6mEo0cGg0mCkzP9xLrUe2bqXv4sM7n9QwZc="  # tests only; never a real key
 
 
 class ProductionConfig(Config):
@@ -155,6 +174,11 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "SURVEY_SECRET_KEY must be set to at least 32 random characters "
                 "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if read("SMS_GATEWAY_URL") and not (read("PHONE_KEY") or read("PHONE_KEY_FILE")):
+            raise RuntimeError(
+                "SURVEY_SMS_GATEWAY_URL is set but neither SURVEY_PHONE_KEY nor SURVEY_PHONE_KEY_FILE: "
+                "phone numbers need a key kept outside the database (docs/delivery.md)."
             )
 
 

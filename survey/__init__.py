@@ -69,7 +69,9 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     from survey.auditor import bp as auditor_bp
     from survey.auth import bp as auth_bp
     from survey.citizen import bp as citizen_bp
+    from survey.delivery.routes import bp as delivery_bp
     from survey.manage import bp as manage_bp
+    from survey.privacy.routes import bp as privacy_bp
     from survey.public import bp as public_bp
 
     app.register_blueprint(citizen_bp)
@@ -79,6 +81,8 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     app.register_blueprint(manage_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(auditor_bp)
+    app.register_blueprint(delivery_bp)
+    app.register_blueprint(privacy_bp)
     csrf.exempt(api_bp)  # bearer-key API: no cookies, so no CSRF surface
 
     from survey.cli import register_commands

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ranking.periods import CITY_TZ
+from survey.delivery.contacts import attach_contact
+from survey.delivery.gateway import delivery_configured
 from survey.extensions import db
 from survey.integrity.minting import audit_minting, audit_refusal, enforce_daily_cap
 from survey.models import Agency, ApiKey, Case, Invitation, Service
@@ -35,6 +37,8 @@ class IssuedCase:
     case: Case
     token: str
     created: bool
+    # "queued"/"declined" when the service delivers this invitation by SMS: the link is then withheld.
+    delivery: str | None = None
 
 
 def validate_batch(items: list[Any]) -> list[CaseInput]:
@@ -188,7 +192,8 @@ def _store(items, agencies, services, api_key, source: str) -> list[IssuedCase]:
     for index, (key, item) in enumerate(zip(keys, items, strict=True)):
         case = existing.get(key)
         if case is not None:
-            results.append(IssuedCase(case, token_for_salt(case.invitation.token_salt), False))
+            delivery = "queued" if case.invitation.delivery_channel == "sms" else None
+            results.append(IssuedCase(case, token_for_salt(case.invitation.token_salt), False, delivery))
             continue
         case = Case(
             agency=agencies[item.agency_code],
@@ -208,8 +213,14 @@ def _store(items, agencies, services, api_key, source: str) -> list[IssuedCase]:
         new_cases.append((index, case, token))
         results.append(None)
     db.session.flush()
+    delivering = delivery_configured(current_app)
     for index, case, token in new_cases:
-        results[index] = IssuedCase(case, token, True)
+        phone = items[index].phone if delivering else None  # without a gateway the number is not kept at all
+        delivery = None
+        if phone is not None:
+            delivery = "queued" if attach_contact(case.invitation, case.agency.id, phone) else "declined"
+            case.invitation.delivery_channel = "sms"
+        results[index] = IssuedCase(case, token, True, delivery)
     return [r for r in results if r is not None]
 
 
@@ -240,6 +251,19 @@ def case_result(issued: IssuedCase) -> CaseResult:
     base = current_app.config["BASE_URL"].rstrip("/")
     qr = f"{base}/api/v1/cases/{case.agency.code}/{case.case_ref}/qr"
     # Built from stored values, not checked again: the response tests hold it to the schema.
+    if issued.delivery is not None:  # the service sends the link: the case system never learns it
+        return CaseResult.model_construct(
+            agency_code=case.agency.code,
+            service_code=case.service.code,
+            case_ref=case.case_ref,
+            created=issued.created,
+            survey_url=None,
+            expires_at=as_utc(case.invitation.expires_at).isoformat().replace("+00:00", "Z"),
+            sms_text=None,
+            qr_svg_url=None,
+            qr_png_url=None,
+            delivery=issued.delivery,
+        )
     result = CaseResult.model_construct(
         agency_code=case.agency.code,
         service_code=case.service.code,
@@ -250,5 +274,6 @@ def case_result(issued: IssuedCase) -> CaseResult:
         sms_text=sms_text(case, issued.token),
         qr_svg_url=qr + ".svg",
         qr_png_url=qr + ".png",
+        delivery=None,
     )
     return result

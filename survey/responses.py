@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from survey.extensions import db
 from survey.models import Answer, Case, Invitation, QuestionSet, Response
 from survey.models.base import utcnow
+from survey.privacy.notice import NOTICE_VERSION
 from survey.questions import QuestionSetView
 from survey.scrub import scrub_pii
 from survey.tokens import looks_like_token, sha256_hex
@@ -83,6 +84,7 @@ def record_response(
         device_hash=device,
         overall=answers.get("overall"),
         comment=text or None,
+        notice_version=NOTICE_VERSION,
     )
     by_key = {q.key: q for q in qset.questions}
     for key, value in answers.items():

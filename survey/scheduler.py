@@ -23,13 +23,15 @@ log = logging.getLogger(__name__)
 
 
 def run_outbox(app: Flask) -> None:
-    """Deliver queued e-mails (never inline in a request); errors stay on the message for retry."""
+    """Deliver queued e-mails and SMS (never inline in a request); errors stay on the message for retry."""
+    from survey.delivery.queue import deliver_sms
     from survey.extensions import db
     from survey.outbox import deliver_pending
 
     with app.app_context():
         try:
             deliver_pending()
+            deliver_sms()
         except Exception:
             db.session.rollback()
             log.exception("outbox delivery failed; it will be retried")
@@ -67,9 +69,24 @@ def run_integrity(app: Flask) -> None:
             db.session.remove()
 
 
+def run_retention(app: Flask) -> None:
+    """Erase what the retention schedule says is due (survey.privacy.retention); a receipt goes to the audit log."""
+    from survey.extensions import db
+    from survey.privacy.retention import purge
+
+    with app.app_context():
+        try:
+            purge(datetime.now(UTC))
+        except Exception:
+            db.session.rollback()
+            log.exception("retention purge failed; it runs again tomorrow")
+        finally:
+            db.session.remove()
+
+
 # Job kinds, so a deployment can run them in separate processes (deploy/systemd: the
-# scheduler unit runs publication, digest and integrity; the delivery unit runs outbox).
-JOB_KINDS = ("publication", "digest", "integrity", "outbox")
+# scheduler unit runs publication, digest, integrity and retention; the delivery unit runs outbox).
+JOB_KINDS = ("publication", "digest", "integrity", "outbox", "retention")
 
 
 def build_scheduler(
@@ -94,6 +111,14 @@ def build_scheduler(
         )
     if "outbox" in kinds:
         scheduler.add_job(run_outbox, "interval", minutes=1, args=[app], id="outbox", replace_existing=True)
+    if "retention" in kinds:
+        scheduler.add_job(
+            run_retention,
+            CronTrigger.from_crontab("20 2 * * *", timezone=CITY_TZ),  # nightly, when nobody is answering
+            args=[app],
+            id="retention_purge",
+            replace_existing=True,
+        )
     if "integrity" in kinds:
         minutes = int(app.config["INTEGRITY_CHECK_MINUTES"])
         scheduler.add_job(run_integrity, "interval", minutes=minutes, args=[app], id="integrity", replace_existing=True)

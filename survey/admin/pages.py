@@ -25,6 +25,7 @@ SECTIONS = (
     ("imports", "admin.imports", _l("Bulk import")),
     ("cases", "admin.cases_upload", _l("Cases and invitations")),
     ("audit", "admin.audit", _l("Audit log")),
+    ("privacy", "admin.privacy_requests", _l("Personal data")),
 )
 
 

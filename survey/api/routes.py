@@ -115,6 +115,8 @@ def case_qr(agency_code: str, case_ref: str, fmt: str) -> Response:
     if fmt not in ("svg", "png"):
         raise ApiError(404, "QR codes come as .svg or .png.", slug="not-found")
     case = _find_case(agency_code, case_ref)
+    if case.invitation.delivery_channel == "sms":  # the service delivers this link; nobody else gets it
+        raise ApiError(409, "This case's invitation is delivered by the survey service.", slug="delivered-by-service")
     qr = segno.make(survey_url(token_for_salt(case.invitation.token_salt)), error="m")
     buffer = io.BytesIO()
     if fmt == "svg":

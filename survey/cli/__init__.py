@@ -12,6 +12,7 @@ def register_commands(app: Flask) -> None:
     from survey.cli.ranking import ranking
     from survey.cli.translate import translate
     from survey.notify.cli import outbox
+    from survey.privacy.cli import retention
 
-    for group in (apikey, cases, demo, integrity, jobs, ranking, translate, outbox):
+    for group in (apikey, cases, demo, integrity, jobs, ranking, translate, outbox, retention):
         app.cli.add_command(group)

@@ -4,11 +4,13 @@ from survey.models.agency import Agency, PeerGroup, Service
 from survey.models.audit import AuditLog
 from survey.models.case import Case, Invitation
 from survey.models.credentials import ApiKey, User, api_key_agencies
+from survey.models.delivery import Contact, SmsMessage, SmsOptOut
 from survey.models.feedback import Feedback
 from survey.models.integrity import IntegrityFlag, flag_responses
 from survey.models.outbox import OutboxMessage
 from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
+from survey.models.privacy import DataRequest
 from survey.models.response import Answer, Question, QuestionSet, Response
 from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
 from survey.models.staff_session import SignInThrottle, StaffSession
@@ -23,6 +25,8 @@ __all__ = [
     "ApiKey",
     "AuditLog",
     "Case",
+    "Contact",
+    "DataRequest",
     "Feedback",
     "ImportedCount",
     "IntegrityFlag",
@@ -35,6 +39,8 @@ __all__ = [
     "Response",
     "Service",
     "SignInThrottle",
+    "SmsMessage",
+    "SmsOptOut",
     "Snapshot",
     "SnapshotEntry",
     "StaffSession",

@@ -84,6 +84,8 @@ class Response(db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     overall: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
+    # The privacy notice version the citizen was shown (survey.privacy.notice); null before notices were versioned.
+    notice_version: Mapped[str | None] = mapped_column(String(16))
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
 

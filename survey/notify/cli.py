@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import click
+from flask import current_app
 
+from survey.delivery.queue import deliver_sms
 from survey.notify.messages import weekly_digest
 from survey.outbox import deliver_pending
 
@@ -18,9 +20,15 @@ def outbox() -> None:
 @outbox.command("deliver")
 @click.option("--limit", default=100, show_default=True, help="Send at most this many messages.")
 def deliver(limit: int) -> None:
-    """Send unsent messages with the configured sender (log, or SMTP when SURVEY_SMTP_URL is set)."""
+    """Send unsent e-mail (log, or SMTP with SURVEY_SMTP_URL), then SMS (with SURVEY_SMS_GATEWAY_URL)."""
     report = deliver_pending(limit=limit)
     click.echo(f"Sent {report.sent}, failed {report.failed}.")
+    if current_app.config.get("SMS_GATEWAY_URL"):
+        sms = deliver_sms(limit=limit)
+        click.echo(
+            f"SMS: sent {sms.sent}, retrying {sms.retried}, failed {sms.failed}, "
+            f"cancelled {sms.cancelled}, held for quiet hours {sms.held}."
+        )
 
 
 @outbox.command("digest")

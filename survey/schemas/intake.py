@@ -28,6 +28,7 @@ from ranking.periods import CITY_TZ
 from survey.codes import AGENCY_CODE_PATTERN, CASE_REF_PATTERN, SERVICE_CODE_PATTERN
 from survey.models.base import to_naive_utc, utcnow
 from survey.models.case import CHANNELS
+from survey.phones import PHONE_MESSAGE, normalise_phone
 from survey.problems import ApiError, field_error
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -66,8 +67,22 @@ def _string_first(value: Any) -> Any:
     return value
 
 
+def _phone(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "must be a string")
+    phone = normalise_phone(value)
+    if phone is None:
+        raise PydanticCustomError("phone", PHONE_MESSAGE)
+    return phone
+
+
 Timestamp = Annotated[datetime, PlainValidator(_timestamp), WithJsonSchema({"type": "string", "format": "date-time"})]
 Channel = Annotated[Literal[CHANNELS], BeforeValidator(_string_first)]  # type: ignore[valid-type]
+Phone = Annotated[
+    str,
+    PlainValidator(_phone),
+    WithJsonSchema({"type": "string", "examples": ["0912345678", "+84912345678"]}),
+]
 
 
 class CaseInput(BaseModel):
@@ -82,6 +97,14 @@ class CaseInput(BaseModel):
     due_at: Timestamp
     completed_at: Annotated[Timestamp, Field(description="Not in the future.")]
     channel: Channel
+    phone: Phone | None = Field(
+        default=None,
+        description=(
+            "The citizen's Vietnamese mobile number, for the service to send the invitation and at most one "
+            "reminder by SMS. Stored encrypted and erased when the survey closes. When the service delivers, "
+            "the answer carries no survey link."
+        ),
+    )
 
     @field_validator("due_at", "completed_at")
     @classmethod
@@ -94,7 +117,8 @@ class CaseInput(BaseModel):
         return value
 
 
-CASE_FIELDS = tuple(CaseInput.model_fields)
+ALL_FIELDS = tuple(CaseInput.model_fields)
+CASE_FIELDS = tuple(name for name, spec in CaseInput.model_fields.items() if spec.is_required())
 
 
 class CaseBatch(BaseModel):
@@ -148,7 +172,7 @@ def _order(error: dict[str, Any]) -> tuple[int, int]:
         return (0, 0)
     if error["type"] == "date_order":
         return (2, DATE_ORDER.index((loc[0], error["msg"])))
-    return (1, CASE_FIELDS.index(loc[0]))
+    return (1, ALL_FIELDS.index(loc[0]))
 
 
 def case_errors(exc: ValidationError, index: int | None = None) -> list[dict[str, Any]]:
@@ -167,7 +191,7 @@ def validate_case(obj: Any, index: int | None = None) -> tuple[CaseInput | None,
 
 
 class CaseResult(BaseModel):
-    """One case's survey link, SMS text and QR code addresses."""
+    """One case's survey link, SMS text and QR code addresses; none of them when the service delivers it."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -175,11 +199,20 @@ class CaseResult(BaseModel):
     service_code: str
     case_ref: str
     created: bool = Field(description="False when the identical case was already registered.")
-    survey_url: str = Field(json_schema_extra={"format": "uri"}, description="Single-use survey link.")
+    survey_url: str | None = Field(
+        default=None, json_schema_extra={"format": "uri"}, description="Single-use survey link; null when delivered."
+    )
     expires_at: str = Field(json_schema_extra={"format": "date-time"})
-    sms_text: str = Field(max_length=160, description="Ready-to-send SMS (GSM 7-bit).")
-    qr_svg_url: str = Field(json_schema_extra={"format": "uri"})
-    qr_png_url: str = Field(json_schema_extra={"format": "uri"})
+    sms_text: str | None = Field(default=None, max_length=160, description="Ready-to-send SMS (GSM 7-bit).")
+    qr_svg_url: str | None = Field(default=None, json_schema_extra={"format": "uri"})
+    qr_png_url: str | None = Field(default=None, json_schema_extra={"format": "uri"})
+    delivery: Literal["queued", "declined"] | None = Field(
+        default=None,
+        description=(
+            "Set when a phone number was given and the service delivers by SMS: 'queued', or 'declined' when the "
+            "number has opted out of messages. Null when the case system hands out the link itself."
+        ),
+    )
 
 
 class BatchResult(BaseModel):

@@ -67,6 +67,9 @@ ROUTES = [
     ("GET", "/admin/audit.csv"),
     ("GET", "/admin/peer-groups"),
     ("POST", "/admin/peer-groups"),
+    ("GET", "/admin/privacy"),
+    ("GET", "/admin/privacy/register"),
+    ("POST", "/admin/privacy/requests/1/acknowledge"),
 ]
 POSTS = [(method, path) for method, path in ROUTES if method == "POST"]
 

@@ -8,6 +8,7 @@ from survey.admin.routes import (  # noqa: F401
     home,
     imports,
     peer_groups,
+    privacy,
     questions,
     schedule,
     services,

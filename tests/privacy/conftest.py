@@ -1,0 +1,1 @@
+from tests.delivery.conftest import delivering, gateway  # noqa: F401 (fixtures)
