@@ -9,7 +9,7 @@ from survey.models.integrity import IntegrityFlag, flag_responses
 from survey.models.outbox import OutboxMessage
 from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
-from survey.models.response import Answer, Question, QuestionSet, Response
+from survey.models.response import Answer, Question, QuestionOption, QuestionSet, Response
 from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
 from survey.models.staff_session import SignInThrottle, StaffSession
 
@@ -29,6 +29,7 @@ __all__ = [
     "PasswordReset",
     "PeerGroup",
     "Question",
+    "QuestionOption",
     "QuestionSet",
     "Response",
     "Service",
