@@ -16,7 +16,9 @@ from tests.actions import csrf_from, text_of
 
 def check(client, code: str, lang: str = "en"):
     page = client.get(f"/verify?lang={lang}")
-    return client.post(f"/verify?lang={lang}", data={"code": code, "csrf_token": csrf_from(page.get_data(as_text=True))})
+    return client.post(
+        f"/verify?lang={lang}", data={"code": code, "csrf_token": csrf_from(page.get_data(as_text=True))}
+    )
 
 
 def code_of(db) -> str:
