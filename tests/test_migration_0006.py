@@ -47,7 +47,8 @@ def old_database() -> None:
         ),
         (
             "INSERT INTO response (id, invitation_id, agency_id, service_id, question_set_id, submitted_at, channel, "
-            "locale, overall, minted_by, integrity) VALUES (1, 1, 1, 1, 1, :submitted, 'web', 'vi', 4, 'upload', 'counted')"
+            "locale, overall, minted_by, integrity) "
+            "VALUES (1, 1, 1, 1, 1, :submitted, 'web', 'vi', 4, 'upload', 'counted')"
         ),
         "INSERT INTO answer (id, response_id, question_id, value) VALUES (1, 1, 2, 4), (2, 1, 3, 2)",
     ]
