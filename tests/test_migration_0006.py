@@ -63,6 +63,11 @@ def old_database() -> None:
     with db.engine.begin() as connection:
         for statement in rows:
             connection.execute(text(statement), values)
+        if connection.dialect.name == "postgresql":  # explicit ids do not move PostgreSQL's sequences
+            for table in ("agency", "service", "question_set", "question", "case_record", "invitation", "response"):
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
 
 
 def test_upgrade_keeps_old_answers_and_used_links(app):
