@@ -66,7 +66,7 @@ def old_database() -> None:
         if connection.dialect.name == "postgresql":  # explicit ids do not move PostgreSQL's sequences
             for table in ("agency", "service", "question_set", "question", "case_record", "invitation", "response"):
                 connection.execute(
-                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608 (fixed names)
                 )
 
 
