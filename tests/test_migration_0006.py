@@ -12,7 +12,8 @@ from survey.extensions import db
 from survey.models import Question, QuestionOption, QuestionSet
 from survey.questions import active_question_set
 from survey.responses import LinkState, find_link
-from survey.tokens import response_link_hash, sha256_hex, token_for_salt
+from survey.tokens import response_link_hash, sha256_hex, short_code_for_salt, token_for_salt
+from survey.verification import verify_code
 from tests.test_migrations import drop_version_table
 
 SALT = "0123456789abcdef0123456789abcdef"
@@ -82,6 +83,7 @@ def test_upgrade_keeps_old_answers_and_used_links(app):
     assert link == response_link_hash(token_for_salt(SALT)) and quick
     assert str(submitted).startswith("2026-10-01 08:00:00")  # cut to the hour
     assert find_link(token_for_salt(SALT)).state is LinkState.USED  # still one answer per link
+    assert verify_code(short_code_for_salt(SALT)).genuine  # old invitations' codes verify too
     ease = db.session.scalar(select(Question).where(Question.key == "ease"))
     assert ease.factor == "procedure" and [(o.value, o.positive) for o in ease.options][:2] == [(5, True), (4, True)]
     visits = db.session.scalar(select(Question).where(Question.key == "visits"))

@@ -4,7 +4,8 @@
   questions get options that read their old answers exactly as before (the satisfaction
   scale, top two positive; visits, one visit positive), and their SIPAS factor by key.
   Their set is marked scheme 1; the app adds the standard set as the next version on first use.
-- ``invitation.code_hash``: keyed hash of the short code for the "is this message real?" page.
+- ``invitation.code_hash``: keyed hash of the short code for the "is this message real?" page,
+  filled in for existing invitations too.
 - ``response.invitation_id`` is replaced by ``response.link_hash`` = HMAC(key from the
   secret key, link token), computed here from each invitation's salt, so a used link stays
   used; ``api_key_id`` and ``quick`` (answered within five minutes) are copied from the
@@ -80,6 +81,7 @@ def upgrade():
     bind = op.get_bind()
     _backfill_options(bind)
     _unlink_responses(bind)
+    _short_codes(bind)
 
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.alter_column("link_hash", existing_type=sa.String(length=64), nullable=False)
@@ -133,6 +135,16 @@ def _unlink_responses(bind) -> None:
                 "hour": submitted.replace(minute=0, second=0, microsecond=0),
             },
         )
+
+
+def _short_codes(bind) -> None:
+    """Every existing invitation gets its short code's hash, so re-sent SMS and reprinted slips verify."""
+    from survey.tokens import short_code_for_salt, short_code_hash
+
+    rows = bind.execute(sa.text("SELECT id, token_salt FROM invitation")).all()
+    update = sa.text("UPDATE invitation SET code_hash = :code WHERE id = :id")
+    for invitation_id, salt in rows:
+        bind.execute(update, {"id": invitation_id, "code": short_code_hash(short_code_for_salt(salt))})
 
 
 def _as_datetime(value):

@@ -12,7 +12,14 @@ import numpy as np
 
 from survey.demo.behaviour import DRIVER_KEYS
 from survey.demo.generator import INVITATION_DAYS, Month, MonthCases, MonthResponses
-from survey.tokens import new_salt, response_link_hash, sha256_hex, token_for_salt
+from survey.tokens import (
+    new_salt,
+    response_link_hash,
+    sha256_hex,
+    short_code_for_salt,
+    short_code_hash,
+    token_for_salt,
+)
 
 
 def _datetimes(stamps: np.ndarray) -> list[datetime]:
@@ -59,6 +66,7 @@ def case_and_invitation_rows(
                 "case_id": row_id,
                 "token_salt": salt,
                 "token_hash": sha256_hex(token_for_salt(salt)),
+                "code_hash": short_code_hash(short_code_for_salt(salt)),
                 "issued_at": created[k],
                 "expires_at": created[k] + expiry,
                 "delivery_channel": delivery[channel],
