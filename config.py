@@ -137,6 +137,17 @@ class Config:
     RETENTION_CASE_REF_DAYS = env_int("RETENTION_CASE_REF_DAYS", 365)  # after the case was completed
     RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1825)
     PRIVACY_CONTACT = env("PRIVACY_CONTACT", "privacy@example.gov.vn")  # where data-subject questions go
+    # Who runs the survey and where citizens get help with their case: shown on the survey,
+    # the verification page, SMS text and counter slips. Development and the demo use
+    # plausible values; production has none until they are set.
+    ORG_NAME = env("ORG_NAME", "UBND Thành phố Hồ Chí Minh")
+    HELP_PHONE = env("HELP_PHONE", "1022")
+    HELP_URL = env("HELP_URL", "https://dichvucong.example.gov.vn/ho-tro")
+    # SMS text with Vietnamese diacritics (UCS-2, up to 3 parts) when the gateway takes Unicode;
+    # otherwise plain ASCII in one 160-character message.
+    SMS_UNICODE = env_bool("SMS_UNICODE", False)
+    # The public "is this message real?" page, per client address.
+    RATELIMIT_VERIFY = env("RATELIMIT_VERIFY", "20 per hour")
 
     @classmethod
     def validate(cls) -> None:
@@ -166,6 +177,9 @@ class ProductionConfig(Config):
     SCHEDULER_ENABLED = env_bool("SCHEDULER_ENABLED", True)
     PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 30)
     LOG_FORMAT = env("LOG_FORMAT", "json")
+    ORG_NAME = env("ORG_NAME")
+    HELP_PHONE = env("HELP_PHONE")
+    HELP_URL = env("HELP_URL")
 
     @classmethod
     def validate(cls) -> None:

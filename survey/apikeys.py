@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 
 from survey.audit import record
 from survey.extensions import db
 from survey.integrity.review import hold_key_answers
-from survey.models import Agency, ApiKey, Case, Invitation, Response
+from survey.models import Agency, ApiKey, Case, Invitation
 from survey.models.base import utcnow
 from survey.tokens import new_api_key
 
@@ -44,12 +44,10 @@ def revoke_api_key(key: ApiKey, *, actor: str, hold_answered: bool = False) -> b
         return False
     now = utcnow()
     key.revoked_at = now
-    unanswered = ~exists().where(Response.invitation_id == Invitation.id)
+    # Answered links are closed too: a response does not say which invitation it answered.
     minted = select(Case.id).where(Case.api_key_id == key.id)
     closed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.case_id.in_(minted), Invitation.expires_at > now, unanswered)
-        .values(expires_at=now),
+        update(Invitation).where(Invitation.case_id.in_(minted), Invitation.expires_at > now).values(expires_at=now),
         execution_options={"synchronize_session": False},
     ).rowcount
     held = hold_key_answers(db.session, key.id) if hold_answered else 0

@@ -27,7 +27,7 @@ from survey.models import Agency, ApiKey, Case, Invitation, Service
 from survey.models.base import as_utc, utcnow
 from survey.problems import ApiError, field_error
 from survey.schemas.intake import CASE_FIELDS, CaseInput, CaseResult, validate_case
-from survey.tokens import new_salt, sha256_hex, token_for_salt
+from survey.tokens import display_code, new_salt, sha256_hex, short_code_for_salt, short_code_hash, token_for_salt
 
 __all__ = ["CASE_FIELDS", "CaseInput", "IssuedCase", "register_cases", "validate_batch", "validate_case"]
 
@@ -208,7 +208,12 @@ def _store(items, agencies, services, api_key, source: str) -> list[IssuedCase]:
         )
         salt = new_salt()
         token = token_for_salt(salt)
-        case.invitation = Invitation(token_salt=salt, token_hash=sha256_hex(token), expires_at=expiry)
+        case.invitation = Invitation(
+            token_salt=salt,
+            token_hash=sha256_hex(token),
+            code_hash=short_code_hash(short_code_for_salt(salt)),
+            expires_at=expiry,
+        )
         db.session.add(case)
         new_cases.append((index, case, token))
         results.append(None)
@@ -234,15 +239,53 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+SMS_ASCII_LIMIT = 160  # one GSM 7-bit message
+SMS_UNICODE_LIMIT = 201  # three concatenated UCS-2 parts of 67 characters
+
+
+def verify_url() -> str:
+    """The public "is this message real?" page that SMS text and slips point to."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/verify"
+
+
+def issuing_body(case: Case) -> str:
+    return current_app.config.get("ORG_NAME") or case.agency.name_vi
+
+
 def sms_text(case: Case, token: str) -> str:
-    expires = as_utc(case.invitation.expires_at).astimezone(CITY_TZ).strftime("%d/%m/%Y")
-    url = survey_url(token)
-    template = "{agency}: moi Ong/Ba danh gia ho so {ref}: {url} (han {date})"
-    agency = ascii_fold(case.agency.name_vi)
-    budget = 160 - len(template.format(agency="", ref=case.case_ref, url=url, date=expires))
-    if len(agency) > budget:
-        agency = agency[: max(budget - 1, 0)].rstrip() + "."
-    return template.format(agency=agency, ref=case.case_ref, url=url, date=expires)
+    """The invitation SMS: who asks, the link, and the short code to check it is genuine.
+
+    Vietnamese with diacritics when the gateway takes Unicode (SURVEY_SMS_UNICODE), else
+    ASCII in one message. The richest wording that fits is used; the issuing body's name
+    is shortened only when even the plainest does not fit.
+    """
+    unicode = bool(current_app.config.get("SMS_UNICODE"))
+    limit = SMS_UNICODE_LIMIT if unicode else SMS_ASCII_LIMIT
+    values = {
+        "ref": case.case_ref,
+        "url": survey_url(token),
+        "code": display_code(short_code_for_salt(case.invitation.token_salt)),
+        "check": verify_url(),
+    }
+    if unicode:
+        wordings = (
+            "{org}: mời Ông/Bà đánh giá hồ sơ {ref}: {url} Mã xác thực {code}, kiểm tra tại {check}",
+            "{org}: mời Ông/Bà đánh giá dịch vụ: {url} Mã {code}, kiểm tra tại {check}",
+        )
+        org = issuing_body(case)
+    else:
+        wordings = (
+            "{org}: moi Ong/Ba danh gia ho so {ref}: {url} Ma {code}, kiem tra tai {check}",
+            "{org} moi danh gia: {url} Ma {code}, kiem tra: {check}",
+        )
+        org = ascii_fold(issuing_body(case))
+    for wording in wordings:
+        text = wording.format(org=org, **values)
+        if len(text) <= limit:
+            return text
+    wording = wordings[-1]
+    budget = limit - len(wording.format(org="", **values))
+    return wording.format(org=org[: max(budget - 1, 0)].rstrip() + ".", **values)[:limit]
 
 
 def case_result(issued: IssuedCase) -> CaseResult:

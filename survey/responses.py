@@ -15,7 +15,10 @@ from survey.models.base import utcnow
 from survey.privacy.notice import NOTICE_VERSION
 from survey.questions import QuestionSetView
 from survey.scrub import scrub_pii
-from survey.tokens import looks_like_token, sha256_hex
+from survey.tokens import looks_like_token, response_link_hash, sha256_hex, token_for_salt
+
+# An answer this soon after its link was issued is "quick" (the burst check, survey.integrity.checks).
+QUICK_SECONDS = 300
 
 
 class LinkState(enum.Enum):
@@ -35,8 +38,9 @@ def find_link(token: str) -> Link:
     """Classify a token. Malformed and unknown tokens look the same to the caller."""
     if not looks_like_token(token):
         return Link(LinkState.UNKNOWN)
-    # One round trip: the invitation with its case, agency and service, and whether it is used.
-    answered = exists().where(Response.invitation_id == Invitation.id).correlate(Invitation)
+    # One round trip: the invitation with its case, agency and service, and whether it is used
+    # (a response carries the link's keyed hash, not the invitation's id).
+    answered = exists().where(Response.link_hash == response_link_hash(token))
     row = db.session.execute(
         select(Invitation, answered.label("answered"))
         .where(Invitation.token_hash == sha256_hex(token))
@@ -62,25 +66,32 @@ def record_response(
     locale: str,
     channel: str = "web",
     device: str | None = None,
+    token: str | None = None,
 ) -> bool:
     """Store the response and its answers atomically. False if the link was already used.
 
     Provenance goes with it: how the link was minted (the case's source), how it was
     answered (``channel``; "assisted" never counts in the ranking) and the day's device hash.
 
-    The unique constraint on ``response.invitation_id`` decides races (two tabs, double
-    clicks, replays); a check beforehand would not.
+    The unique constraint on ``response.link_hash`` decides races (two tabs, double
+    clicks, replays); a check beforehand would not. ``token`` is the link as the citizen
+    used it (by default it is derived again from the invitation's salt).
     """
     case = invitation.case
     text = scrub_pii(comment) if comment else None
+    now = utcnow()
     response = Response(
-        invitation_id=invitation.id,
+        link_hash=response_link_hash(token or token_for_salt(invitation.token_salt)),
         agency_id=case.agency_id,
         service_id=case.service_id,
         question_set_id=qset.id,
+        # To the hour: a link's activity (opened, answered) cannot be matched to one answer by time.
+        submitted_at=now.replace(minute=0, second=0, microsecond=0),
+        quick=(now - invitation.issued_at).total_seconds() <= QUICK_SECONDS,
         locale=locale,
         channel=channel,
         minted_by=case.source,
+        api_key_id=case.api_key_id,
         device_hash=device,
         overall=answers.get("overall"),
         comment=text or None,
@@ -108,3 +119,10 @@ def answer_channel(invitation: Invitation, assisted: bool) -> str:
     if invitation.printed_at is not None:
         return "qr"
     return "web"
+
+
+def own_response(token: str) -> Response | None:
+    """The response given through this link, for its holder only (found by the link's keyed hash)."""
+    if not looks_like_token(token):
+        return None
+    return db.session.scalar(select(Response).where(Response.link_hash == response_link_hash(token)))

@@ -60,6 +60,14 @@ DRIVER_LABELS = {
     "outcome": _l("Outcome"),
     "visits": _l("Done in one visit"),
 }
+# The five factors of Vietnam's SIPAS satisfaction index; driver questions map to one each.
+FACTOR_LABELS = {
+    "access": _l("Access to the service"),
+    "procedure": _l("The procedure"),
+    "civil_servant": _l("The civil servants"),
+    "result": _l("The result"),
+    "feedback": _l("Handling of suggestions and complaints"),
+}
 RATING_LABELS = {
     "5": _l("Very satisfied"),
     "4": _l("Satisfied"),

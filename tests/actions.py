@@ -82,10 +82,10 @@ def answers(**overrides: str) -> dict[str, str]:
     data = {
         "overall": "5",
         "ease": "4",
-        "timeliness": "4",
+        "timeliness": "2",
         "courtesy": "5",
-        "fairness": "4",
-        "outcome": "5",
+        "fairness": "1",
+        "outcome": "1",
         "visits": "1",
         "comment": "",
     }

@@ -18,8 +18,8 @@ from survey.intake import register_cases, validate_batch
 from survey.models import Agency, Answer, ApiKey, Invitation, Response, Service, User
 from survey.passwords import hash_password
 from survey.questions import active_question_set
-from survey.responses import find_link, record_response
-from survey.tokens import new_api_key
+from survey.responses import find_link, own_response, record_response
+from survey.tokens import new_api_key, response_link_hash
 
 PASSWORD = "correct horse battery staple"  # every factory user's password
 
@@ -134,10 +134,11 @@ def comment(
 ) -> Response:
     """A citizen's response with a comment, stored through the survey's own code path."""
     ref = case_ref or f"C-{agency_code}-{next(_comments)}"
-    link = find_link(issue_link(ref, agency_code=agency_code, service_code=service_code))
+    token = issue_link(ref, agency_code=agency_code, service_code=service_code)
+    link = find_link(token)
     answers = {"overall": overall, **(drivers or {})}
-    assert record_response(link.invitation, active_question_set(), answers, text, "vi")
-    response = db.session.scalar(select(Response).where(Response.invitation_id == link.invitation.id))
+    assert record_response(link.invitation, active_question_set(), answers, text, "vi", token=token)
+    response = own_response(token)
     if submitted is not None:
         response.submitted_at = submitted.astimezone(UTC).replace(tzinfo=None)
         db.session.commit()
@@ -190,7 +191,8 @@ def responses(
     agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
     rows = [
         {
-            "invitation_id": item.case.invitation.id,
+            "link_hash": response_link_hash(item.token),
+            "api_key_id": item.case.api_key_id,
             "agency_id": agency_id,
             "service_id": item.case.service_id,
             "question_set_id": qset.id,
@@ -222,7 +224,7 @@ def responses_with_drivers(
     stamp = submitted.astimezone(UTC).replace(tzinfo=None)
     for item, (overall, drivers) in zip(issued, rows, strict=True):
         response = Response(
-            invitation_id=item.case.invitation.id,
+            link_hash=response_link_hash(item.token),
             agency_id=agency_id,
             service_id=item.case.service_id,
             question_set_id=qset.id,

@@ -14,6 +14,7 @@ from survey import create_app
 from survey.demo import DEMO_LOGINS, WORST_WARD_CODE, database_is_empty, load_demo
 from survey.extensions import db
 from survey.models import Agency, Answer, Case, Invitation, Response, Service, User
+from survey.tokens import response_link_hash, token_for_salt
 from tests.conftest import DEMO_NOW as NOW
 from tests.conftest import DemoCity
 
@@ -56,11 +57,19 @@ def test_every_month_has_cases_and_responses(demo: DemoCity):
     assert set(months) == {"2026-03", "2026-04", "2026-05"}
     assert all(count > 100 for count in months.values())
     # Responses come after their case and before the link expires; none lies in the future.
-    rows = db.session.execute(
-        select(Case.completed_at, Response.submitted_at, Invitation.expires_at)
-        .join(Invitation, Invitation.case_id == Case.id)
-        .join(Response, Response.invitation_id == Invitation.id)
-    ).all()
+    # A response names no invitation: the server's key recomputes each link's hash to pair them.
+    invitations = {
+        response_link_hash(token_for_salt(salt)): (completed, expires)
+        for salt, completed, expires in db.session.execute(
+            select(Invitation.token_salt, Case.completed_at, Invitation.expires_at).join(
+                Case, Case.id == Invitation.case_id
+            )
+        )
+    }
+    rows = [
+        (invitations[link][0], sent, invitations[link][1])
+        for link, sent in db.session.execute(select(Response.link_hash, Response.submitted_at))
+    ]
     assert all(done < sent < expires for done, sent, expires in rows)
     assert max(sent for _, sent, _ in rows) <= NOW.replace(tzinfo=None)
     # Some cases are late, most are not.

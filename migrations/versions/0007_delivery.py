@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_delivery"
-down_revision = "0005_peer_group_list"
+down_revision = "0006_instrument"
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ from alembic import op
 from survey import tallies
 
 revision = "0008_tallies"
-down_revision = "0005_peer_group_list"
+down_revision = "0007_delivery"
 branch_labels = None
 depends_on = None
 

@@ -208,11 +208,19 @@ class ApiKeyForm(FlaskForm):
             raise ValidationError(_("Choose at least one agency, or tick “All agencies”."))
 
 
+class OptionTextForm(Form):
+    """One answer option's two labels; its value and whether it counts as positive stay fixed."""
+
+    label_vi = text_field(_l("Vietnamese"), 200)
+    label_en = text_field(_l("English"), 200)
+
+
 class QuestionTextForm(Form):
-    """One question's two texts; the key and kind are fixed by the active set, not by the form."""
+    """One question's two texts and its options' labels; key, kind and factor are fixed by the active set."""
 
     text_vi = text_field(_l("Vietnamese"), 300)
     text_en = text_field(_l("English"), 300)
+    options = FieldList(FormField(OptionTextForm))
 
 
 class QuestionSetForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Completed cases uploaded in the browser, and printable invitations (QR code and SMS text) for them.
+"""Completed cases uploaded in the browser, and printable invitations (QR code and short code) for them.
 
 Rows go through ``survey.case_import`` (the intake API's rules, judged row by row). The
 sheet lists open invitations only: answered or expired links are of no use at a counter.
@@ -22,15 +22,16 @@ from markupsafe import Markup, escape
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import selectinload
 
+from ranking.periods import CITY_TZ
 from survey.admin.trail import actor
 from survey.admin.uploads import UploadError, check_header
 from survey.audit import record
 from survey.case_import import ImportReport, import_case_rows, read_case_rows
 from survey.extensions import db
-from survey.intake import CASE_FIELDS, CITY_TZ, sms_text, survey_url
+from survey.intake import CASE_FIELDS, issuing_body, survey_url
 from survey.models import Agency, Case, Invitation, Response
 from survey.models.base import to_naive_utc, utcnow
-from survey.tokens import token_for_salt
+from survey.tokens import display_code, response_link_hash, short_code_for_salt, token_for_salt
 
 COUNTER_SOURCES = ("upload", "csv_import", "counter")
 SHEET_LIMIT = 500  # one print run; more is better split by agency or dates
@@ -49,7 +50,8 @@ class InvitationCard:
     service: str
     case_ref: str
     url: str
-    sms: str
+    code: str  # the short code for the "is this message real?" page, grouped ABCD-EFGH
+    issuer: str
     expires: datetime
     qr_svg: Markup
 
@@ -128,14 +130,18 @@ def open_cases(
     completed_from: date | None = None,
     completed_to: date | None = None,
 ) -> list[Case]:
-    """Cases with an unanswered, unexpired invitation, by ids or by agency and completion dates (city days)."""
+    """Cases with an unanswered, unexpired invitation, by ids or by agency and completion dates (city days).
+
+    Sorted by expiry, latest first: a slip with the most time left is handed out first.
+    A response does not name its invitation, so answered links are found by recomputing
+    each candidate's link hash with the server's key (at most ``SHEET_LIMIT`` candidates).
+    """
     query = (
         select(Case)
         .join(Invitation)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Response.id.is_(None), Invitation.expires_at > utcnow(), Case.source.in_(COUNTER_SOURCES))
+        .where(Invitation.expires_at > utcnow(), Case.source.in_(COUNTER_SOURCES))
         .options(selectinload(Case.agency), selectinload(Case.service), selectinload(Case.invitation))
-        .order_by(Case.agency_id, Case.completed_at, Case.case_ref)
+        .order_by(Invitation.expires_at.desc(), Case.agency_id, Case.case_ref)
         .limit(SHEET_LIMIT)
     )
     if case_ids is not None:
@@ -146,7 +152,10 @@ def open_cases(
         query = query.where(Case.completed_at >= _city_midnight(completed_from))
     if completed_to is not None:
         query = query.where(Case.completed_at < _city_midnight(completed_to + timedelta(days=1)))
-    return list(db.session.scalars(query))
+    cases = list(db.session.scalars(query))
+    hashes = {case.id: response_link_hash(token_for_salt(case.invitation.token_salt)) for case in cases}
+    answered = set(db.session.scalars(select(Response.link_hash).where(Response.link_hash.in_(hashes.values()))))
+    return [case for case in cases if hashes[case.id] not in answered]
 
 
 def mark_printed(cases: list[Case], filters: dict) -> None:
@@ -180,7 +189,8 @@ def cards(cases: list[Case], locale: str) -> list[InvitationCard]:
                 service=case.service.name(locale),
                 case_ref=case.case_ref,
                 url=url,
-                sms=sms_text(case, token),
+                code=display_code(short_code_for_salt(case.invitation.token_salt)),
+                issuer=issuing_body(case),
                 expires=case.invitation.expires_at,
                 qr_svg=qr_svg(url, _("QR code for the survey of case %(ref)s", ref=case.case_ref)),
             )

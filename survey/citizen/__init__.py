@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from survey.citizen import routes  # noqa: E402,F401
+from survey.citizen import routes, verify  # noqa: E402,F401

@@ -5,36 +5,16 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from survey.models import QuestionSet
 from survey.questions import QuestionSetView
 
-NO_ANSWER = "0"
-
-
-def likert_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice("5", _l("Very satisfied")),
-        SelectChoice("4", _l("Satisfied")),
-        SelectChoice("3", _l("Neither satisfied nor dissatisfied")),
-        SelectChoice("2", _l("Dissatisfied")),
-        SelectChoice("1", _l("Very dissatisfied")),
-        SelectChoice(NO_ANSWER, _l("No answer")),
-    ]
-
-
-def visit_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice("1", _l("One")),
-        SelectChoice("2", _l("Two")),
-        SelectChoice("3", _l("Three or more")),
-        SelectChoice(NO_ANSWER, _l("No answer")),
-    ]
-
-
+# Only the overall question must be answered; leaving any other question blank is how a
+# citizen skips it (there is no "No answer" option to choose).
+REQUIRED_KEY = "overall"
 HELPED = "yes"
 
 
@@ -59,21 +39,41 @@ def survey_form_class(qset: QuestionSet | QuestionSetView, locale: str) -> type[
     attrs = {}
     for question in qset.questions:
         label = question.text(locale)
-        if question.kind == "likert5":
-            # Only the headline question must be answered (it offers "No answer" itself).
-            validators = (
-                [InputRequired(_l("Please choose an answer (or 'No answer')."))]
-                if question.key == "overall"
-                else [Optional()]
-            )
-            attrs[question.key] = RadioField(label, choices=likert_choices(), validators=validators)
-        elif question.kind == "visits":
-            attrs[question.key] = RadioField(label, choices=visit_choices(), validators=[Optional()])
-        elif question.kind == "text":
+        if question.kind == "text":
             limit = current_app.config["COMMENT_MAX_CHARS"]
             attrs[question.key] = TextAreaField(
                 label,
-                validators=[Optional(), Length(max=limit, message=_l("At most %(max)d characters.", max=limit))],
-                render_kw={"maxlength": limit, "rows": 4},
+                validators=[
+                    Optional(),
+                    Length(max=limit, message=_l("Shorten your comment to %(max)d characters or fewer", max=limit)),
+                ],
+                render_kw={"maxlength": limit, "rows": 3},
             )
+            continue
+        choices = [SelectChoice(str(option.value), option.label(locale)) for option in question.options]
+        validators = (
+            [InputRequired(_l("Choose how satisfied you are overall"))]
+            if question.key == REQUIRED_KEY
+            else [Optional()]
+        )
+        attrs[question.key] = RadioField(
+            label,
+            choices=choices,
+            validators=validators,
+            invalid_choice_message=_l("Choose one of the answers shown"),
+            invalid_value_message=_l("Choose one of the answers shown"),
+        )
     return type("BoundSurveyForm", (SurveyForm,), attrs)
+
+
+class VerifyForm(FlaskForm):
+    code = StringField(
+        _l("Code from your SMS or slip"),
+        validators=[
+            InputRequired(_l("Enter the code from your SMS or slip")),
+            Length(max=32, message=_l("Enter the code as printed: 8 letters and digits")),
+        ],
+        description=_l("8 letters and digits, for example KX7P-M4QT"),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters", "maxlength": 32},
+    )
+    submit = SubmitField(_l("Check the code"))

@@ -8,13 +8,15 @@ from markupsafe import Markup
 
 from ranking.periods import CITY_TZ
 from survey.citizen import bp
-from survey.citizen.forms import HELPED, NO_ANSWER, survey_form_class
+from survey.citizen.forms import HELPED, survey_form_class
+from survey.citizen.replies import published_reply
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
 from survey.integrity.device import device_hash
+from survey.models import Invitation
 from survey.models.base import as_utc
 from survey.questions import survey_question_set
-from survey.responses import LinkState, answer_channel, find_link, record_response
+from survey.responses import LinkState, answer_channel, find_link, own_response, record_response
 from survey.tokens import sha256_hex
 
 STATUS_FOR_STATE = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.USED: 409}
@@ -50,8 +52,31 @@ def blank_questions(form, qset, locale: str) -> Markup:
     return html
 
 
-def closed_link(state: LinkState):
-    return render_template("citizen/closed.html", state=state.value), STATUS_FOR_STATE[state]
+def closed_link(state: LinkState, token: str | None = None):
+    reply = None
+    if state is LinkState.USED and token is not None:
+        # The link's holder may see the agency's published reply to their own comment.
+        reply = published_reply(own_response(token), current_locale())
+    return render_template("citizen/closed.html", state=state.value, reply=reply), STATUS_FOR_STATE[state]
+
+
+# Links the city minted itself (admin upload, CLI import) never reached the agency's systems,
+# so the agency cannot even tell whether the citizen answered; only then does the form say so.
+CITY_MINTED_SOURCES = frozenset({"upload", "csv_import"})
+
+
+def agency_cannot_link(invitation: Invitation) -> bool:
+    return invitation.case.source in CITY_MINTED_SOURCES
+
+
+def ownership() -> dict:
+    """Who runs the survey and where to get help with the case (SURVEY_ORG_NAME, _HELP_PHONE, _HELP_URL)."""
+    config = current_app.config
+    return {
+        "org_name": config.get("ORG_NAME"),
+        "help_phone": config.get("HELP_PHONE"),
+        "help_url": config.get("HELP_URL"),
+    }
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -61,23 +86,26 @@ def closed_link(state: LinkState):
 def survey(token: str):
     link = find_link(token)
     if link.state is not LinkState.OPEN:
-        return closed_link(link.state)
+        return closed_link(link.state, token)
     invitation = link.invitation
     locale = current_locale()
     qset = survey_question_set()
     form = survey_form_class(qset, locale)()
-    if form.validate_on_submit():
+    # The language buttons post the form to itself in the other language: the answers come
+    # back filled in, nothing is checked or stored.
+    switching = request.method == "POST" and "switch_language" in request.form
+    if not switching and form.validate_on_submit():
         answers = {}
         for question in qset.questions:
             if question.kind == "text":
                 continue
             raw = form[question.key].data
-            answers[question.key] = None if raw in (None, "", NO_ANSWER) else int(raw)
+            answers[question.key] = None if raw in (None, "") else int(raw)
         comment_field = next((q.key for q in qset.questions if q.kind == "text"), None)
         comment = form[comment_field].data if comment_field else None
         channel = answer_channel(invitation, form.helped.data == HELPED)
         device = device_hash(request.remote_addr)
-        if not record_response(invitation, qset, answers, comment, locale, channel, device):
+        if not record_response(invitation, qset, answers, comment, locale, channel, device, token=token):
             return closed_link(LinkState.USED)
         return redirect(url_for("citizen.thanks", lang=locale if locale != "vi" else None), code=303)
     case = invitation.case
@@ -93,9 +121,11 @@ def survey(token: str):
         case_ref=case.case_ref,
         completed=format_date(completed, "long"),
         token=token,
+        agency_cannot_link=agency_cannot_link(invitation),
+        **ownership(),
     ), status
 
 
 @bp.get("/thanks")
 def thanks():
-    return render_template("citizen/thanks.html")
+    return render_template("citizen/thanks.html", **ownership())

@@ -205,6 +205,8 @@ def load_demo(
             service_ids,
             qset.id,
             question_ids,
+            invitation_rows,
+            {q.key: tuple((o.value, o.positive) for o in q.options) for q in qset.questions},
         )
         echo(f"cases month {month.label}: {len(case_rows):,} cases, {len(response_rows):,} responses…")
         _bulk_insert(Case, case_rows)

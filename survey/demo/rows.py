@@ -12,7 +12,14 @@ import numpy as np
 
 from survey.demo.behaviour import DRIVER_KEYS
 from survey.demo.generator import INVITATION_DAYS, Month, MonthCases, MonthResponses
-from survey.tokens import new_salt, sha256_hex, token_for_salt
+from survey.tokens import (
+    new_salt,
+    response_link_hash,
+    sha256_hex,
+    short_code_for_salt,
+    short_code_hash,
+    token_for_salt,
+)
 
 
 def _datetimes(stamps: np.ndarray) -> list[datetime]:
@@ -59,6 +66,7 @@ def case_and_invitation_rows(
                 "case_id": row_id,
                 "token_salt": salt,
                 "token_hash": sha256_hex(token_for_salt(salt)),
+                "code_hash": short_code_hash(short_code_for_salt(salt)),
                 "issued_at": created[k],
                 "expires_at": created[k] + expiry,
                 "delivery_channel": delivery[channel],
@@ -77,8 +85,14 @@ def response_and_answer_rows(
     service_ids: list[int],
     qset_id: int,
     question_ids: dict[str, int],
+    invitation_rows: list[dict] | None = None,
+    question_options: dict[str, tuple[tuple[int, bool | None], ...]] | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Rows for ``response`` and ``answer`` (one answer per driver the citizen did not skip)."""
+    """Rows for ``response`` and ``answer`` (one answer per driver the citizen did not skip).
+
+    A response carries its link's keyed hash (from ``invitation_rows``' salts), never the
+    invitation's id; a driver's 1–5 level becomes the question's option (``option_for_level``).
+    """
     submitted = _datetimes(responses.submitted)
     keys = [key for key in (*DRIVER_KEYS, "visits") if key in question_ids]
     response_rows: list[dict] = []
@@ -90,7 +104,7 @@ def response_and_answer_rows(
         response_rows.append(
             {
                 "id": response_id,
-                "invitation_id": first_case_id + int(pos),
+                "link_hash": response_link_hash(token_for_salt(invitation_rows[int(pos)]["token_salt"])),
                 "agency_id": agency_ids[cases.agency[pos]],
                 "service_id": service_ids[cases.service[pos]],
                 "question_set_id": qset_id,
@@ -103,9 +117,31 @@ def response_and_answer_rows(
         )
         for key in keys:
             value = int(responses.drivers[key][j])
+            if value and key != "visits" and question_options and question_options.get(key):
+                value = option_for_level(question_options[key], value)
             if value:
                 answer_rows.append(
                     {"id": answer_id, "response_id": response_id, "question_id": question_ids[key], "value": value}
                 )
                 answer_id += 1
     return response_rows, answer_rows
+
+
+def option_for_level(options: tuple[tuple[int, bool | None], ...], level: int) -> int:
+    """The option (value, positive) a citizen at ``level`` (5 best … 1 worst) picks.
+
+    5 and 4: the first and last positive option; 3: a "not sure" option if the question has
+    one, else the first negative; 2 and 1: the next and the last negative option.
+    """
+    positive = [value for value, flag in options if flag is True]
+    negative = [value for value, flag in options if flag is False]
+    neutral = [value for value, flag in options if flag is None]
+    if level >= 5 and positive:
+        return positive[0]
+    if level == 4 and positive:
+        return positive[-1]
+    if level == 3 and neutral:
+        return neutral[0]
+    if not negative:
+        return options[0][0]
+    return negative[{3: 0, 2: min(1, len(negative) - 1)}.get(level, len(negative) - 1)]

@@ -22,7 +22,8 @@ from survey.integrity.review import run_checks
 from survey.models import Agency, Answer, Case, Invitation, QuestionSet, Response, Service, User
 from survey.models.base import to_naive_utc
 from survey.passwords import hash_password
-from survey.tokens import new_salt, sha256_hex, token_for_salt
+from survey.responses import QUICK_SECONDS
+from survey.tokens import new_salt, response_link_hash, sha256_hex, token_for_salt
 
 AUDITOR_LOGIN = "kiemtoan@demo.gov.vn"
 MIN_CASES = 30  # a planted ward needs a history the checks can compare against
@@ -65,7 +66,10 @@ def _wards(month: Period) -> list[tuple[Agency, int]]:
 def _answered_links(agency: Agency, count: int, first: datetime, gap: timedelta, delay: timedelta, tag: str):
     """``count`` new cases of the agency, each with a link and an all-top answer ``delay`` after issue."""
     qset = db.session.scalar(select(QuestionSet).where(QuestionSet.active))
-    questions = [q for q in qset.questions if q.kind == "likert5" and q.key != "overall"]
+    # Every driver at its first positive option: the "straight line" the check looks for.
+    tops = {
+        q.id: next(o.value for o in q.options if o.positive) for q in qset.questions if q.key != "overall" and q.options
+    }
     service = db.session.scalar(select(Service).order_by(Service.code))
     next_id = (db.session.scalar(select(func.max(Case.id))) or 0) + 1
     next_id = max(next_id, (db.session.scalar(select(func.max(Invitation.id))) or 0) + 1)
@@ -86,9 +90,9 @@ def _answered_links(agency: Agency, count: int, first: datetime, gap: timedelta,
         response = Response(
             agency_id=agency.id, service_id=service.id, question_set_id=qset.id,
             submitted_at=issued + delay, overall=5, minted_by="api_key",
+            link_hash=response_link_hash(token_for_salt(salt)), quick=delay.total_seconds() <= QUICK_SECONDS,
         )  # fmt: skip
-        response.invitation_id = next_id + k
-        response.answers = [Answer(question_id=q.id, value=5) for q in questions]
+        response.answers = [Answer(question_id=qid, value=value) for qid, value in tops.items()]
         responses.append(response)
     db.session.flush()
     db.session.add_all(responses)
@@ -105,10 +109,12 @@ def _dry_up(agency: Agency, month: Period) -> None:
         )
     )
     dropped = ids[: int(len(ids) * DRY_SHARE)]
-    invitations = select(Invitation.id).where(Invitation.case_id.in_(dropped))
-    answered = select(Response.id).where(Response.invitation_id.in_(invitations))
-    db.session.execute(delete(Answer).where(Answer.response_id.in_(answered)))
-    db.session.execute(delete(Response).where(Response.invitation_id.in_(invitations)))
+    salts = db.session.scalars(select(Invitation.token_salt).where(Invitation.case_id.in_(dropped)))
+    hashes = [response_link_hash(token_for_salt(salt)) for salt in salts]  # responses name no invitation
+    for start in range(0, len(hashes), 500):
+        answered = select(Response.id).where(Response.link_hash.in_(hashes[start : start + 500]))
+        db.session.execute(delete(Answer).where(Answer.response_id.in_(answered)))
+        db.session.execute(delete(Response).where(Response.link_hash.in_(hashes[start : start + 500])))
     db.session.execute(delete(Invitation).where(Invitation.case_id.in_(dropped)))
 
 

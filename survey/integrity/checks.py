@@ -19,11 +19,12 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
-from survey.models import Answer, Case, Invitation, Question, Response
+from survey.models import Answer, Case, Invitation, QuestionOption, Response
 from survey.models.base import to_naive_utc
+from survey.responses import QUICK_SECONDS
 
 ALPHA = 1e-4  # one-sided tail per agency and check; ~170 agencies x 5 checks -> < 0.1 false alarm a month
-BURST_SECONDS = 300  # an answer this soon after its link was issued is "quick"
+BURST_SECONDS = QUICK_SECONDS  # an answer this soon after its link was issued is "quick" (decided at submission)
 MIN_FLAGGED = 10  # answers a burst or straight-lining flag needs
 DEVICE_MIN_LINKS = 5  # links of one agency answered from one device on one day
 HISTORY_MONTHS = 6
@@ -55,28 +56,27 @@ def binomial_excess(k: int, n: int, p: float) -> float:
 def check_burst(session: Session, period: Period) -> list[Finding]:
     """Many answers within minutes of their link being issued, more than the city's pooled share predicts."""
     start, end = _window(period)
-    seconds = func.extract("epoch", Response.submitted_at) - func.extract("epoch", Invitation.issued_at)
-    if session.get_bind().dialect.name == "sqlite":
-        seconds = (func.julianday(Response.submitted_at) - func.julianday(Invitation.issued_at)) * 86400
 
     def query(*columns):
-        return (
-            select(*columns)
-            .join(Invitation, Invitation.id == Response.invitation_id)
-            .where(Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted")
+        return select(*columns).where(
+            Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted"
         )
 
-    hit = and_(seconds >= 0, seconds <= BURST_SECONDS)
-    return _excess(session, query, hit, "burst", {"seconds": BURST_SECONDS})
+    # A response is not joined to its invitation; whether it came quickly was noted when it was stored.
+    return _excess(session, query, Response.quick.is_(True), "burst", {"seconds": BURST_SECONDS})
 
 
 def check_straight_line(session: Session, period: Period) -> list[Finding]:
-    """Answers with every question at the top box, more often than the city's pooled share predicts."""
+    """Answers with every question at its most positive, more often than the city's pooled share predicts."""
     start, end = _window(period)
+    # An answer is "not top" unless its option is a positive one (per question set version).
     not_top = (
         select(func.count(Answer.id))
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.response_id == Response.id, Question.kind == "likert5", Answer.value != 5)
+        .join(
+            QuestionOption,
+            and_(QuestionOption.question_id == Answer.question_id, QuestionOption.value == Answer.value),
+        )
+        .where(Answer.response_id == Response.id, QuestionOption.positive.is_not(True))
         .correlate(Response)
         .scalar_subquery()
     )

@@ -17,7 +17,7 @@ from ranking.periods import Period, parse_period, period_containing
 from survey.audit import record
 from survey.integrity.checks import Finding, find_patterns
 from survey.integrity.device import erase_old_device_hashes
-from survey.models import Case, IntegrityFlag, Invitation, Response, flag_responses
+from survey.models import IntegrityFlag, Response, flag_responses
 from survey.models.base import to_naive_utc, utcnow
 
 DECISIONS = {"release": "released", "void": "voided"}
@@ -89,10 +89,9 @@ def hold_key_answers(session: Session, api_key_id: int, *, now: datetime | None 
     """Hold every answer to a link the key minted (a "revoked_key" flag per agency and month); returns how many."""
     now = now or datetime.now(UTC)
     rows = session.execute(
-        select(Response.id, Response.agency_id, Response.submitted_at)
-        .join(Invitation, Invitation.id == Response.invitation_id)
-        .join(Case, Case.id == Invitation.case_id)
-        .where(Case.api_key_id == api_key_id, Response.integrity != "voided")
+        select(Response.id, Response.agency_id, Response.submitted_at).where(
+            Response.api_key_id == api_key_id, Response.integrity != "voided"
+        )
     ).all()
     findings: dict[tuple[str, int], Finding] = {}
     months: dict[str, Period] = {}

@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 
 from ranking.periods import Period, period_containing
 from survey.extensions import db
-from survey.models import Agency, Answer, Question, Response, Service, Snapshot, SnapshotEntry
+from survey.models import Agency, Answer, Question, QuestionOption, Response, Service, Snapshot, SnapshotEntry
 from survey.models.base import to_naive_utc
+from survey.models.response import SIPAS_FACTORS
 from survey.publication.build import compute_table, group_inputs
 from survey.publication.counts import AgencyCounts, group_agencies, period_counts
 from survey.publication.ledger import clean_number, seed_for
@@ -28,8 +29,9 @@ from survey.publication.service import method_params
 from survey.publication.snapshots import final_series, latest_final_entry
 from survey.vocabulary import FLAG_BANDS
 
-# Driver questions (METHODOLOGY §1); "visits" is positive when one visit was enough.
-DRIVER_KEYS = ("ease", "timeliness", "courtesy", "fairness", "outcome", "visits")
+# Drivers are the five SIPAS factors; each driver question names its factor, and each of
+# its options says whether it is the positive answer (QuestionOption.positive).
+DRIVER_KEYS = SIPAS_FACTORS
 MIN_GROUP_FOR_IMPACT = 10  # answers needed on each side before comparing satisfied shares
 MIN_SERVICE_ANSWERS = 10
 TABLE_KEYS = (
@@ -214,25 +216,30 @@ def _phi(n11: int, n10: int, n01: int, n00: int) -> float | None:
 
 
 def driver_breakdown(agency_ids: Iterable[int], start: datetime, end: datetime) -> list[DriverFigure]:
-    """Share of top-two answers per driver, and how strongly each moves overall satisfaction.
+    """Share of positive answers per SIPAS factor, and how strongly each moves overall satisfaction.
 
-    Sorted by correlation with overall satisfaction, strongest first: those are the
-    drivers whose improvement most likely lifts the headline score.
+    A factor pools the answers to its questions (of every question-set version: each answer
+    is read with its own version's options); answers whose option counts neither way ("not
+    sure") are left out. Sorted by correlation with overall satisfaction, strongest first.
     """
     ids = list(agency_ids)
-    positive = Answer.positive_expression(Question.kind, Answer.value)
     satisfied = Response.satisfied
     rows = db.session.execute(
-        select(Question.key, positive, satisfied, func.count(Answer.id))
+        select(Question.factor, QuestionOption.positive, satisfied, func.count(Answer.id))
         .join(Answer, Answer.question_id == Question.id)
+        .join(
+            QuestionOption,
+            (QuestionOption.question_id == Answer.question_id) & (QuestionOption.value == Answer.value),
+        )
         .join(Response, Response.id == Answer.response_id)
         .where(
             Response.agency_id.in_(ids),
             Response.submitted_at >= to_naive_utc(start),
             Response.submitted_at < to_naive_utc(end),
-            Question.key.in_(DRIVER_KEYS),
+            Question.factor.in_(DRIVER_KEYS),
+            QuestionOption.positive.is_not(None),
         )
-        .group_by(Question.key, positive, satisfied)
+        .group_by(Question.factor, QuestionOption.positive, satisfied)
     ).all()
     # cells[key][(driver_positive, overall_satisfied or None)] = count
     cells: dict[str, dict[tuple[int, int | None], int]] = defaultdict(lambda: defaultdict(int))

@@ -49,7 +49,7 @@ from survey.manage.triage import Triage, TriageError, apply_triage, bulk_status,
 from survey.models import ActionPlan, Agency, AuditLog, Service
 from survey.models.agency import subtree_ids
 from survey.public import formatting
-from survey.vocabulary import BAND_LABELS, DRIVER_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
+from survey.vocabulary import BAND_LABELS, FACTOR_LABELS, FEEDBACK_STATUS_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
 
 DRIVER_WINDOW = timedelta(days=90)  # enough answers per driver even early in a month
 
@@ -65,7 +65,7 @@ def never_cache(response):
 def labels() -> dict:
     return {
         "band_labels": BAND_LABELS,
-        "driver_labels": DRIVER_LABELS,
+        "driver_labels": FACTOR_LABELS,
         "status_labels": FEEDBACK_STATUS_LABELS,
         "plan_status_labels": PLAN_STATUS_LABELS,
         "rating_labels": RATING_LABELS,

@@ -17,6 +17,7 @@ from survey.auth.signin import actor
 from survey.extensions import db
 from survey.models import Feedback, Response, User
 from survey.models.base import utcnow
+from survey.scrub import scrub_pii
 
 # new → acknowledged → responded / dismissed (spam); a mistaken decision can be reopened.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -92,7 +93,8 @@ def apply_triage(response: Response, wanted: Triage, user: User, now: datetime |
     now = now or utcnow()
     feedback = feedback_of(response)
     before = state_of(feedback)
-    reply = (wanted.reply or "").strip() or None
+    # Scrubbed like comments: a reply is shown to the citizen and may be published.
+    reply = scrub_pii((wanted.reply or "").strip()) or None
     opening = before["status"] in ("new", "acknowledged") and wanted.status in ("new", "acknowledged")
     if opening and wanted.reply_public and reply:
         wanted = replace(wanted, status="responded")  # publishing a reply is responding; reopening is not

@@ -11,7 +11,7 @@ from survey.models.outbox import OutboxMessage
 from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
 from survey.models.privacy import DataRequest
-from survey.models.response import Answer, Question, QuestionSet, Response
+from survey.models.response import Answer, Question, QuestionOption, QuestionSet, Response
 from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
 from survey.models.staff_session import SignInThrottle, StaffSession
 from survey.models.tally import AnswerTally
@@ -35,6 +35,7 @@ __all__ = [
     "PasswordReset",
     "PeerGroup",
     "Question",
+    "QuestionOption",
     "QuestionSet",
     "Response",
     "Service",

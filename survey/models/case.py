@@ -49,6 +49,9 @@ class Invitation(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_record.id"), unique=True)
     token_salt: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Keyed hash of the short code printed on slips and SMS (survey.tokens.short_code_hash),
+    # looked up by the public verification page; None for invitations made before codes.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     delivery_channel: Mapped[str] = mapped_column(String(16), default="link")

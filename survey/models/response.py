@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     case,
+    false,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,9 +23,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey.extensions import db
 from survey.models.base import utcnow
 
-# "Satisfied" is the top two of the five levels (METHODOLOGY §1); drivers use the same cut,
-# except the number of visits, where one visit is the positive answer.
+# "Satisfied" is the top two of the five levels (METHODOLOGY §1). Driver questions say
+# for each of their options whether it is the positive answer (``QuestionOption.positive``).
 SATISFIED_FROM = 4
+# The five factors of Vietnam's SIPAS index that a driver question can measure.
+SIPAS_FACTORS = ("access", "procedure", "civil_servant", "result", "feedback")
+# Question sets made before options were versioned (every driver on the satisfaction scale)
+# are scheme 1; the standard set that replaces them on first use is scheme 2.
+CURRENT_SCHEME = 2
 
 
 class QuestionSet(db.Model):
@@ -34,6 +40,7 @@ class QuestionSet(db.Model):
     version: Mapped[int] = mapped_column(Integer, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    scheme: Mapped[int] = mapped_column(SmallInteger, default=CURRENT_SCHEME, server_default="1")
 
     questions: Mapped[list[Question]] = relationship(back_populates="question_set", order_by="Question.position")
 
@@ -45,30 +52,63 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"), index=True)
     key: Mapped[str] = mapped_column(String(32))
-    # "likert5" (5 = very satisfied), "visits" (1, 2, 3 = "three or more") or "text"
+    # "choice" (answered with one of its options) or "text"; scheme-1 sets also have
+    # "likert5" (5 = very satisfied) and "visits" (1, 2, 3 = "three or more"), with options too.
     kind: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
     text_vi: Mapped[str] = mapped_column(String(300))
     text_en: Mapped[str] = mapped_column(String(300))
+    # One of SIPAS_FACTORS for a driver question; None for the overall and free-text questions.
+    factor: Mapped[str | None] = mapped_column(String(16))
 
     question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question", order_by="QuestionOption.position", cascade="all, delete-orphan"
+    )
 
     def text(self, locale: str) -> str:
         return self.text_en if locale == "en" else self.text_vi
 
 
-class Response(db.Model):
-    """One citizen's answers. ``invitation_id`` is unique: the database refuses a second response.
+class QuestionOption(db.Model):
+    """One answer a question offers, versioned with its question set (a new set copies them).
 
-    Agency and service are copied from the case so aggregation needs no join; a case
-    never changes agency or service after intake.
+    ``value`` is what an answer stores; ``positive`` says what the drivers count: True for
+    the positive answer(s), False for the others, None for answers left out ("not sure").
+    """
+
+    __tablename__ = "question_option"
+    __table_args__ = (UniqueConstraint("question_id", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    position: Mapped[int] = mapped_column(Integer)
+    label_vi: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    positive: Mapped[bool | None] = mapped_column(Boolean)
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" else self.label_vi
+
+
+class Response(db.Model):
+    """One citizen's answers, not joinable to the case or invitation they answer.
+
+    ``link_hash`` (HMAC of the link token under a key derived from the server's secret,
+    survey.tokens.response_link_hash) is unique: the database refuses a second response
+    per link, and whoever holds the link can find this response again, but nothing stored
+    points at an invitation. Agency, service and provenance are copied from the case; the
+    submission time is kept to the hour so it cannot be matched against a link's activity.
     """
 
     __tablename__ = "response"
     __table_args__ = (CheckConstraint("overall IS NULL OR (overall BETWEEN 1 AND 5)", name="overall_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitation.id"), unique=True)
+    link_hash: Mapped[str] = mapped_column(String(64), unique=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
     question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"))
@@ -77,6 +117,10 @@ class Response(db.Model):
     channel: Mapped[str] = mapped_column(String(16), default="web")
     # How its invitation was made (survey.vocabulary.MINT_SOURCES), copied from the case.
     minted_by: Mapped[str] = mapped_column(String(16), default="api_key", server_default="api_key")
+    # The integrating system that minted the link (so revoking a key can hold its answers).
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
+    # Answered within minutes of the link being issued (the burst check), decided at submission.
+    quick: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # "counted", "held" or "voided" (survey.models.integrity); only counted answers are published.
     integrity: Mapped[str] = mapped_column(String(8), default="counted", server_default="counted", index=True)
     # Keyed, daily-rotating hash of the answering address: erased after the check window.
@@ -111,10 +155,3 @@ class Answer(db.Model):
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
-
-    @staticmethod
-    def positive_expression(kind, value):
-        """SQL for a positive driver answer: one visit, or the top two levels of a scale."""
-        return case(
-            (kind == "visits", case((value == 1, 1), else_=0)), else_=case((value >= SATISFIED_FROM, 1), else_=0)
-        )

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import aliased, defer, selectinload
 
+from ranking.periods import CITY_TZ
 from survey.extensions import db
-from survey.models import ActionPlan, Agency, Feedback, Response, Snapshot, SnapshotEntry
+from survey.models import ActionPlan, Agency, Feedback, Response, Service, Snapshot, SnapshotEntry
+from survey.models.base import as_utc
 
 # Chart SVGs are large and only served by their own routes; touching them by accident raises.
 WITHOUT_CHARTS = (defer(Snapshot.funnel_svg, raiseload=True), defer(Snapshot.caterpillar_svg, raiseload=True))
@@ -229,13 +231,31 @@ def action_plans_for(agency_ids: Iterable[int]) -> dict[int, list[ActionPlan]]:
     return dict(found)
 
 
-def public_replies(agency_id: int, limit: int = 10) -> list[tuple[str, object]]:
-    """Replies a manager chose to publish: only the reply and its date, never the citizen's comment."""
+@dataclass(frozen=True)
+class PublicReply:
+    """A published reply with what it answers: the service and the month of the comment, never the comment."""
+
+    reply: str
+    replied_at: object
+    service_vi: str
+    service_en: str
+    month: str  # YYYY-MM, city time
+
+    def service(self, locale: str) -> str:
+        return self.service_en if locale == "en" else self.service_vi
+
+
+def public_replies(agency_id: int, limit: int = 10) -> list[PublicReply]:
+    """Replies a manager chose to publish: the reply, its date, and the service and month it answers."""
     rows = db.session.execute(
-        select(Feedback.reply, Feedback.replied_at)
+        select(Feedback.reply, Feedback.replied_at, Service.name_vi, Service.name_en, Response.submitted_at)
         .join(Response, Response.id == Feedback.response_id)
+        .join(Service, Service.id == Response.service_id)
         .where(Response.agency_id == agency_id, Feedback.reply_public.is_(True), Feedback.reply.is_not(None))
         .order_by(Feedback.replied_at.desc())
         .limit(limit)
     )
-    return [(reply, replied_at) for reply, replied_at in rows]
+    return [
+        PublicReply(reply, replied_at, name_vi, name_en, f"{as_utc(submitted).astimezone(CITY_TZ):%Y-%m}")
+        for reply, replied_at, name_vi, name_en, submitted in rows
+    ]

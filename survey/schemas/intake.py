@@ -203,7 +203,15 @@ class CaseResult(BaseModel):
         default=None, json_schema_extra={"format": "uri"}, description="Single-use survey link; null when delivered."
     )
     expires_at: str = Field(json_schema_extra={"format": "date-time"})
-    sms_text: str | None = Field(default=None, max_length=160, description="Ready-to-send SMS (GSM 7-bit).")
+    sms_text: str | None = Field(
+        default=None,
+        max_length=201,
+        description=(
+            "Ready-to-send SMS naming the issuing body, with the link and a short code to check at /verify: "
+            "ASCII in one 160-character message, or Vietnamese (UCS-2, up to 3 parts, 201 characters) "
+            "when the service is configured with SURVEY_SMS_UNICODE. Null when the service delivers by SMS."
+        ),
+    )
     qr_svg_url: str | None = Field(default=None, json_schema_extra={"format": "uri"})
     qr_png_url: str | None = Field(default=None, json_schema_extra={"format": "uri"})
     delivery: Literal["queued", "declined"] | None = Field(

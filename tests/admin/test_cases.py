@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from survey.intake import CASE_FIELDS
 from survey.models import AuditLog, Case, Invitation, Response
 from survey.questions import active_question_set
+from survey.tokens import response_link_hash, token_for_salt
 from tests.actions import text_of, upload_file
 from tests.admin.helpers import audit_count
 from tests.factories import case_json
@@ -70,7 +71,10 @@ def test_invitation_sheet_for_the_uploaded_cases(admin_client, db):
     assert html.count('<svg role="img"') == 2 and 'aria-label="QR code for the survey of case HS-1"' in html
     assert "style=" not in html  # the strict CSP would block it
     page = text_of(sheet)
-    assert "HS-1" in page and "HS-2" in page and "moi Ong/Ba danh gia ho so HS-1: http://localhost/s/" in page
+    assert "HS-1" in page and "HS-2" in page
+    assert "http://localhost/s/" in page and "moi Ong/Ba" not in page  # no SMS text on a slip
+    assert re.search(r"Check code [2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4} at localhost/verify", page)
+    assert "UBND Thành phố Hồ Chí Minh asks how your case was handled" in page
     assert "Ward Q3-P1" in page and "Procedure HT-KHAISINH" in page
 
 
@@ -89,7 +93,7 @@ def test_sheet_by_agency_and_dates_skips_answered_and_expired(admin_client, db, 
     answered = db.session.scalar(select(Case).where(Case.case_ref == "HS-2"))
     db.session.add(
         Response(
-            invitation_id=answered.invitation.id,
+            link_hash=response_link_hash(token_for_salt(answered.invitation.token_salt)),
             agency_id=answered.agency_id,
             service_id=answered.service_id,
             question_set_id=active_question_set().id,

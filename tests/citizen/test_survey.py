@@ -34,13 +34,13 @@ def test_form_shows_service_agency_and_case_in_vietnamese(client, token):
 
 def test_form_is_accessible_html(client, token):
     html = client.get(f"/s/{token}").get_data(as_text=True)
-    assert html.count("<fieldset") == 8  # overall + 5 drivers + visits + "did someone help you?"
-    assert html.count("<legend>") == 8
+    assert html.count("<fieldset") == 9  # overall + 7 drivers + "did someone help you?"
+    assert html.count("<legend>") == 9
     # every radio and the text area has a label pointing at it
     import re
 
     ids = re.findall(r'<(?:input|textarea)[^>]*\bid="([^"]+)"', html)
-    ids = [i for i in ids if i not in ("csrf_token", "submit")]
+    ids = [i for i in ids if i not in ("csrf_token", "submit", "submit-early")]
     assert ids and all(f'for="{i}"' in html for i in ids)
     assert 'name="viewport"' in html
     assert "<script" not in html and "style=" not in html
@@ -60,16 +60,21 @@ def test_submission_stores_one_response_with_answers(client, db, token):
     stored = db.session.scalar(select(Response))
     assert stored.overall == 4 and stored.comment == "Cán bộ nhiệt tình"
     by_key = {a.question.key: a.value for a in db.session.scalars(select(Answer))}
-    assert by_key == {"ease": 4, "timeliness": 4, "courtesy": 5, "fairness": 4, "outcome": 5, "visits": 2}
+    assert by_key == {"ease": 4, "timeliness": 2, "courtesy": 5, "fairness": 1, "outcome": 1, "visits": 2}
     thanks = client.get(result.headers["Location"])
     assert thanks.status_code == 200
 
 
-def test_no_answer_is_stored_as_null(client, db, token):
-    submit(client, token, overall="0", ease="0", visits="0")
+def test_skipped_optional_questions_store_no_answer(client, db, token):
+    assert submit(client, token, ease="", visits="", courtesy="").status_code == 303
     stored = db.session.scalar(select(Response))
-    assert stored.overall is None
-    assert {a.question.key for a in stored.answers} == {"timeliness", "courtesy", "fairness", "outcome"}
+    assert stored.overall == 5
+    assert {a.question.key for a in stored.answers} == {"timeliness", "fairness", "outcome"}
+
+
+def test_no_answer_is_not_an_option(client, token):
+    html = client.get(f"/s/{token}?lang=en").get_data(as_text=True)
+    assert "No answer" not in html and 'value="0"' not in html
 
 
 def test_replayed_token_stores_one_response(client, db, token):
@@ -119,9 +124,7 @@ def test_unique_constraint_refuses_a_second_response_row(db, token):
     case = invitation.case
     for _ in range(2):
         db.session.add(
-            Response(
-                invitation_id=invitation.id, agency_id=case.agency_id, service_id=case.service_id, question_set_id=1
-            )
+            Response(link_hash="same-link", agency_id=case.agency_id, service_id=case.service_id, question_set_id=1)
         )
     from sqlalchemy.exc import IntegrityError
 
@@ -167,6 +170,8 @@ def test_missing_csrf_is_refused(client, db, token):
         ("overall", "abc"),
         ("overall", ""),
         ("visits", "9"),
+        ("timeliness", "5"),
+        ("overall", "0"),
         ("ease", "' OR 1=1 --"),
         ("comment", "x" * 2001),
     ],
@@ -253,7 +258,13 @@ def test_the_active_question_set_is_kept_per_worker_until_a_new_version(app, cli
     assert submit(client, token).status_code == 303  # answers stored against the kept set's ids
     stored = db.session.scalars(select(Answer)).all()
     assert {a.question_id for a in stored} <= {q.id for q in first.questions} and len(stored) == 6
-    texts = [(q.key, q.kind, q.text_vi + " (v2)", q.text_en + " (v2)") for q in first.questions]
+    from dataclasses import replace
+
+    from survey.models import QuestionSet
+    from survey.questions import specs_of
+
+    stored_set = db.session.get(QuestionSet, first.id)
+    texts = [replace(spec, text_vi=spec.text_vi + " (v2)") for spec in specs_of(stored_set)]
     create_question_set(first.version + 1, texts, active=True)
     db.session.commit()
     assert survey_question_set() is first  # other workers follow within the cache time

@@ -15,7 +15,8 @@ from tests import factories
 from tests.actions import submit
 
 ATTACK = 40
-TOP = {k: "5" for k in ("overall", "ease", "timeliness", "courtesy", "fairness", "outcome")}
+# Every question at its first positive option (earlier than promised, no extra payment, …).
+TOP = {"overall": "5", "ease": "5", "timeliness": "1", "courtesy": "5", "fairness": "1", "outcome": "1"}
 
 
 def mint(client, key: str, count: int, agency: str = "Q1-BN", prefix: str = "FAKE") -> list[str]:

@@ -26,7 +26,8 @@ def test_revoking_a_key_closes_its_unanswered_links_like_expired_ones(client, ci
     assert client.get(f"/s/{other}").status_code == 200
     assert db.session.scalars(select(Response.integrity)).all() == ["counted"]
     entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "apikey.revoke")).one()
-    assert entry.after["closed_links"] == 1 and entry.after["held_responses"] == 0
+    # The answered link is closed too: no response says which invitation it answered.
+    assert entry.after["closed_links"] == 2 and entry.after["held_responses"] == 0
 
 
 def test_revoking_with_hold_holds_the_keys_answers_for_the_auditor(client, city, db):

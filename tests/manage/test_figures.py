@@ -93,32 +93,36 @@ def test_trend_uses_the_latest_revision_and_skips_provisional(db, city):
     assert db.session.get(Snapshot, points[0].snapshot_id).revision == 2
 
 
-def test_driver_breakdown_finds_what_moves_the_overall_score(db, city):
+def test_driver_breakdown_groups_by_sipas_factor_and_reads_each_options_positive_flag(db, city):
     now = datetime.now(UTC)
     rows = []
-    for _ in range(15):  # easy procedure → satisfied; hard → dissatisfied; courtesy always good
-        rows.append((5, {"ease": 5, "courtesy": 5, "visits": 1, "timeliness": 4}))
-        rows.append((1, {"ease": 1, "courtesy": 4, "visits": 1, "timeliness": 2}))
+    for _ in range(15):  # easy procedure → satisfied; hard → dissatisfied; staff always good
+        rows.append((5, {"ease": 5, "courtesy": 5, "visits": 1, "timeliness": 1, "fairness": 3}))
+        rows.append((1, {"ease": 1, "courtesy": 4, "visits": 1, "timeliness": 3, "fairness": 3}))
     factories.responses_with_drivers("Q1-BN", rows, now - timedelta(days=1))
     # Another agency: not counted.
     factories.responses_with_drivers("Q1-DK", [(1, {"ease": 5})] * 5, now - timedelta(days=1))
     drivers = {d.key: d for d in driver_breakdown([agency(db, "Q1-BN").id], now - timedelta(days=90), now)}
-    ease = drivers["ease"]
-    assert ease.answered == 30 and ease.positive_share == 0.5
-    assert ease.satisfied_if_positive == 1.0 and ease.satisfied_if_negative == 0.0
-    assert ease.gap == 1.0 and ease.correlation == pytest.approx(1.0)
-    assert drivers["courtesy"].positive_share == 1.0 and drivers["courtesy"].gap is None  # nothing to compare
-    assert drivers["visits"].positive_share == 1.0  # one visit is the positive answer
-    assert drivers["outcome"].answered == 0 and drivers["outcome"].positive_share is None
+    assert set(drivers) == {"access", "procedure", "civil_servant", "result", "feedback"}
+    procedure = drivers["procedure"]  # "not sure" about extra payments is left out, not counted negative
+    assert procedure.answered == 30 and procedure.positive_share == 0.5
+    assert procedure.satisfied_if_positive == 1.0 and procedure.satisfied_if_negative == 0.0
+    assert procedure.gap == 1.0 and procedure.correlation == pytest.approx(1.0)
+    assert drivers["civil_servant"].positive_share == 1.0 and drivers["civil_servant"].gap is None
+    assert drivers["access"].positive_share == 1.0  # one visit is the positive answer
+    assert drivers["result"].positive_share == 0.5  # earlier than promised is positive, late is not
+    assert drivers["feedback"].answered == 0 and drivers["feedback"].positive_share is None
     ordered = driver_breakdown([agency(db, "Q1-BN").id], now - timedelta(days=90), now)
-    assert [d.key for d in ordered[:2]] == ["ease", "timeliness"]  # strongest movers first
+    assert {d.key for d in ordered[:2]} == {"procedure", "result"}  # strongest movers first
 
 
 def test_driver_breakdown_respects_the_time_window(db, city):
     now = datetime.now(UTC)
     factories.responses_with_drivers("Q1-BN", [(5, {"ease": 5})] * 3, now - timedelta(days=200))
-    [ease] = [d for d in driver_breakdown([agency(db, "Q1-BN").id], now - timedelta(days=90), now) if d.key == "ease"]
-    assert ease.answered == 0
+    [procedure] = [
+        d for d in driver_breakdown([agency(db, "Q1-BN").id], now - timedelta(days=90), now) if d.key == "procedure"
+    ]
+    assert procedure.answered == 0
 
 
 def test_worst_services_need_ten_answers(db, city):
@@ -150,7 +154,7 @@ def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     html = client.get(f"/manage/?agency={q1bn}&lang=en").get_data(as_text=True)
     assert "Flagged in the latest publication" in html and f"/manage/plans/new?agency={q1bn}" in html
     assert "Provisional." in html and "2026-09" in html and "Clearly worse than peers" in html
-    assert "Ease of the procedure" in html
+    assert "The procedure" in html and "SIPAS factor" in html
     point = trend(agency(db, "Q1-BN"))[-1]
     assert point.rate is not None and point.expected is not None and point.rate < point.expected
     why = re.search(r"In September 2026, ([\d.]+%) of answers were satisfied; about ([\d.]+%) was expected", html)

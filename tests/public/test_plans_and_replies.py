@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from survey.models import ActionPlan, ActionPlanUpdate, Agency, Feedback, Response
+from ranking.periods import CITY_TZ
+from survey.models import ActionPlan, ActionPlanUpdate, Agency, Feedback, Response, Service
 from tests.public.helpers import build_small_site
 
 
@@ -62,3 +63,6 @@ def test_only_replies_marked_public_are_shown_and_never_the_comment(client, db):
     page = client.get("/agencies/Q1-W1?lang=en").text
     assert "We have added staff." in page
     assert "Internal reply" not in page and "Private complaint" not in page
+    service = db.session.get(Service, first.service_id)
+    month = f"{first.submitted_at.replace(tzinfo=UTC).astimezone(CITY_TZ):%Y-%m}"
+    assert f"About {service.name_en}, a comment from {month}" in page

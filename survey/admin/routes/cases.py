@@ -21,6 +21,7 @@ from survey.admin.pages import form_status
 from survey.admin.uploads import UploadError, read_upload
 from survey.authz import admin_required
 from survey.i18n import current_locale
+from survey.intake import verify_url
 
 
 @bp.route("/cases/upload", methods=["GET", "POST"])
@@ -68,4 +69,10 @@ def cases_sheet():
         filters = {"completed_from": str(form.completed_from.data), "completed_to": str(form.completed_to.data)}
     mark_printed(cases, filters)
     full = len(cases) >= SHEET_LIMIT
-    return render_template("admin/cases/sheet.html", cards=cards(cases, current_locale()), limit=SHEET_LIMIT, full=full)
+    return render_template(
+        "admin/cases/sheet.html",
+        cards=cards(cases, current_locale()),
+        limit=SHEET_LIMIT,
+        full=full,
+        verify_url=verify_url().split("://", 1)[-1],
+    )

@@ -13,6 +13,7 @@ from survey.authz import admin_required
 from survey.extensions import db
 from survey.models import QuestionSet
 from survey.questions import active_question_set
+from survey.vocabulary import FACTOR_LABELS
 
 
 @bp.get("/questions")
@@ -34,20 +35,40 @@ def questions_new():
     form = QuestionSetForm()
     if not form.is_submitted():
         for question in current.questions:
-            form.questions.append_entry({"text_vi": question.text_vi, "text_en": question.text_en})
+            form.questions.append_entry(
+                {
+                    "text_vi": question.text_vi,
+                    "text_en": question.text_en,
+                    "options": [{"label_vi": o.label_vi, "label_en": o.label_en} for o in question.options],
+                }
+            )
     for entry, question in zip(form.questions.entries, current.questions, strict=False):
         entry.form.text_vi.label.text = _("%(key)s, in Vietnamese", key=question.key)
         entry.form.text_en.label.text = _("%(key)s, in English", key=question.key)
+        for number, option in enumerate(entry.form.options.entries, start=1):
+            option.form.label_vi.label.text = _("%(key)s, answer %(n)d, in Vietnamese", key=question.key, n=number)
+            option.form.label_en.label.text = _("%(key)s, answer %(n)d, in English", key=question.key, n=number)
     if form.validate_on_submit():
-        if len(form.questions.entries) != len(current.questions):
+        if len(form.questions.entries) != len(current.questions) or any(
+            len(entry.form.options.entries) != len(question.options)
+            for entry, question in zip(form.questions.entries, current.questions, strict=False)
+        ):
             flash(_("The form did not match the active question set; please edit it again."), "error")
             return redirect(url_for(".questions_new"), 303)
         try:
-            qset = new_version([(entry.form.text_vi.data, entry.form.text_en.data) for entry in form.questions])
+            qset = new_version(
+                [(entry.form.text_vi.data, entry.form.text_en.data) for entry in form.questions],
+                [
+                    [(option.form.label_vi.data, option.form.label_en.data) for option in entry.form.options]
+                    for entry in form.questions
+                ],
+            )
         except NewVersionRefused as refusal:
             flash(str(refusal))
         else:
             flash(_("Version %(version)d is now active; earlier answers keep their version.", version=qset.version))
             return redirect(url_for(".questions"), 303)
     pairs = list(zip(form.questions.entries, current.questions, strict=False))
-    return render_template("admin/questions/form.html", form=form, pairs=pairs, current=current), form_status(form)
+    return render_template(
+        "admin/questions/form.html", form=form, pairs=pairs, current=current, factor_labels=FACTOR_LABELS
+    ), form_status(form)
