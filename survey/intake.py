@@ -18,7 +18,6 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ranking.periods import CITY_TZ
 from survey.delivery.contacts import attach_contact
 from survey.delivery.gateway import delivery_configured
 from survey.extensions import db

@@ -2,7 +2,7 @@
 and the privacy notice version on each response.
 
 Revision ID: 0007_delivery
-Revises: 0005_peer_group_list
+Revises: 0006_instrument
 """
 
 import sqlalchemy as sa

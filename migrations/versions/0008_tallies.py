@@ -5,7 +5,7 @@ creates the table and the triggers on ``response`` and fills the table from the 
 already stored, in the same transaction.
 
 Revision ID: 0008_tallies
-Revises: 0005_peer_group_list
+Revises: 0007_delivery
 """
 
 import sqlalchemy as sa
