@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from survey.models import SnapshotEntry
 from survey.public.formatting import pct, pct_short
 from survey.public.table import display_name
+from survey.publication.charts import shown_in_caterpillar
 
 BAR_WIDTH = 120
 NAMES_LISTED = 10
@@ -166,6 +167,7 @@ def caterpillar_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     scored = [e for e in entries if e.figures.get("score") is not None and e.figures.get("score_low") is not None]
     if not scored:
         return [_("No agency had enough answers to be scored.")]
+    shown = len(shown_in_caterpillar(entries))
     best = max(scored, key=lambda e: e.figures["score"])
     worst = min(scored, key=lambda e: e.figures["score"])
     widest = max(scored, key=lambda e: e.figures["score_high"] - e.figures["score_low"])
@@ -183,4 +185,12 @@ def caterpillar_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
             high=pct(widest.figures["score_high"]),
             name=display_name(widest, locale),
         ),
+        ngettext(
+            "The chart names %(num)d of %(total)d agencies: the ranked ones and those clearly different from peers.",
+            "The chart names %(num)d of %(total)d agencies: the ranked ones and those clearly different from peers.",
+            shown,
+            total=len(scored),
+        )
+        if shown < len(scored)
+        else _("The chart names every scored agency."),
     ]

@@ -61,6 +61,15 @@ def chart_svg(snapshot_id: int, kind: str) -> tuple[str | None, str | None]:
     return (None, None) if row is None else (row[0], row[1])
 
 
+def chart_exists(snapshot_id: int, kind: str) -> tuple[str | None, bool]:
+    """(content hash, whether the chart was drawn at publication) without loading the stored SVG."""
+    column = Snapshot.funnel_svg if kind == "funnel" else Snapshot.caterpillar_svg
+    row = db.session.execute(
+        select(Snapshot.content_hash, column.is_not(None)).where(Snapshot.id == snapshot_id)
+    ).first()
+    return (None, False) if row is None else (row[0], bool(row[1]))
+
+
 def snapshot_with_entries(snapshot_id: int) -> Snapshot | None:
     """A snapshot with its entries loaded in one extra query (for the open-data files)."""
     return db.session.scalar(

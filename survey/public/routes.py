@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ranking import parse_period
@@ -17,6 +17,7 @@ from survey.public.context import context_for_agency, table_context
 from survey.public.feed import atom_feed
 from survey.public.openapi import openapi_document
 from survey.public.table import LOW_RESPONSE_RATE, PER_PAGE, TableQuery, display_name, low_response_rate
+from survey.publication.charts import CHART_VERSION, render_chart
 from survey.publication.opendata import OPEN_DATA_FIELDS, snapshot_document, snapshot_metadata, snapshots_csv
 from survey.publication.service import method_params
 from survey.publication.snapshots import current_series
@@ -115,6 +116,20 @@ def chart(snapshot_id: int, kind: str) -> Response:
         abort(404)
     etag = file_etag(content_hash, kind)
     return _open(conditional(etag, IMMUTABLE, lambda: Response(svg, mimetype="image/svg+xml"), localised=False))
+
+
+@bp.get("/snapshots/<int:snapshot_id>/<any(funnel, caterpillar):kind>.<lang>.svg")
+def chart_in_language(snapshot_id: int, kind: str, lang: str) -> Response:
+    """A chart in the page's language, drawn from the published figures once per process and language."""
+    content_hash, has_chart = queries.chart_exists(snapshot_id, kind)
+    if not has_chart or lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+
+    def render() -> str:
+        return render_chart(queries.snapshot_with_entries(snapshot_id), kind, lang)
+
+    etag = file_etag(content_hash, CHART_VERSION)  # the path names the chart and the language
+    return _open(conditional(etag, IMMUTABLE, render, localised=False, memo=True, mimetype="image/svg+xml"))
 
 
 @bp.get("/snapshots/<int:snapshot_id>.csv")
