@@ -316,6 +316,11 @@ def page_paths() -> dict[str, Any]:
     league["get"]["parameters"] = [PEER_GROUP, PERIOD, *league["get"]["parameters"]]
     snapshot = html("One snapshot's table, hash chain and charts, at its permanent address.", TABLE_PARAMETERS)
     snapshot["get"]["parameters"] = [SNAPSHOT_ID, *snapshot["get"]["parameters"]]
+    kind = query("kind", {"type": "string", "enum": ["quarter", "month"], "default": "quarter"}, "Kind of period.")
+    latest_changes = html("Largest significant changes of the newest quarter (or month): redirects to it.", [kind])
+    latest_changes["get"]["responses"]["302"] = {"description": "Redirect to /changes/{period}."}
+    changes = html("Largest significant rises and falls of a period across peer groups, latest revisions.")
+    changes["get"]["parameters"] = [LANG, PERIOD]
     agency = html("An agency's history, parent and peers.")
     agency["get"]["parameters"] = [code, LANG]
     return {
@@ -324,6 +329,8 @@ def page_paths() -> dict[str, Any]:
         "/rankings/{peer_group}/{period}": league,
         "/snapshots/{snapshot_id}": snapshot,
         "/agencies/{code}": agency,
+        "/changes": latest_changes,
+        "/changes/{period}": changes,
         "/archive": html("Every snapshot, newest first.", [page]),
         "/methodology": html("How the figures are computed, in plain words.", not_found=False),
         "/data": html("Open data: downloads and field descriptions.", [page]),

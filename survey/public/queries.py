@@ -99,6 +99,32 @@ def superseded_by(snapshot_ids: Iterable[int]) -> dict[int, int]:
     return {old: new for old, new in rows}
 
 
+def latest_period_of_kind(kind: str) -> str | None:
+    """The newest period of one kind ("month" or "quarter") published for any peer group."""
+    return db.session.scalar(
+        select(Snapshot.period).where(Snapshot.period_kind == kind).order_by(Snapshot.period.desc()).limit(1)
+    )
+
+
+def period_publications(period: str) -> list[Snapshot]:
+    """Per peer group, the latest revision of ``period`` (corrections replace what they supersede)."""
+    rows = db.session.execute(
+        select(Snapshot.id, Snapshot.peer_group, Snapshot.revision).where(Snapshot.period == period)
+    ).all()
+    best: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row.peer_group not in best or row.revision > best[row.peer_group][0]:
+            best[row.peer_group] = (row.revision, row.id)
+    ids = [snapshot_id for _, snapshot_id in best.values()]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Snapshot).options(*WITHOUT_CHARTS).where(Snapshot.id.in_(ids)).order_by(Snapshot.peer_group)
+        )
+    )
+
+
 def latest_period(peer_group: str) -> str | None:
     """The newest published period of a peer group, months before quarters."""
     return db.session.scalar(

@@ -13,6 +13,7 @@ from survey.extensions import db
 from survey.i18n import current_locale
 from survey.public import bp, formatting, labels, overview, queries
 from survey.public.caching import IMMUTABLE, LATEST, by_content, conditional, decorate, file_etag, snapshot_etag
+from survey.public.changes import largest_changes
 from survey.public.context import context_for_agency, table_context
 from survey.public.feed import atom_feed
 from survey.public.openapi import openapi_document
@@ -58,6 +59,33 @@ def home() -> Response:
     # Plans filed by the agencies flagged well below their peers, shown under the table.
     plans = queries.action_plans_for(f.entry.agency_id for f in view.well_below if f.entry.agency_id)
     return by_content(render_template("public/home.html", view=view, action_plans=plans))
+
+
+@bp.get("/changes")
+def latest_changes() -> Response:
+    """The newest quarter's largest changes (a month's with ``?kind=month``)."""
+    kind = request.args.get("kind") or "quarter"
+    if kind not in ("quarter", "month"):
+        abort(400, "kind must be quarter or month")
+    period = queries.latest_period_of_kind(kind)
+    if period is None:
+        return by_content(render_template("public/changes.html", view=None, kind=kind))
+    keep = {"lang": request.args["lang"]} if request.args.get("lang") in current_app.config["LANGUAGES"] else {}
+    return decorate(redirect(url_for("public.changes", period=period, **keep)), None, LATEST)
+
+
+@bp.get("/changes/<period>")
+def changes(period: str) -> Response:
+    try:
+        kind = parse_period(period).kind
+    except ValueError:
+        abort(404)
+    snapshots = queries.period_publications(period)
+    if not snapshots:
+        abort(404)
+    view = largest_changes(period, snapshots, queries.entries_of(s.id for s in snapshots))
+    target = overview.satisfaction_target()
+    return by_content(render_template("public/changes.html", view=view, kind=kind, target=target))
 
 
 @bp.get("/rankings/<peer_group>")
