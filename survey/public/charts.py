@@ -111,8 +111,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     well_below, below, above, well_above = of("well_below"), of("below"), of("above"), of("well_above")
     sentences = [
         ngettext(
-            "%(num)d of %(total)d agencies is below the %(limit)s limit (well below expected)",
-            "%(num)d of %(total)d agencies are below the %(limit)s limit (well below expected)",
+            "%(num)d of %(total)d agencies is below the %(limit)s limit (clearly worse than peers)",
+            "%(num)d of %(total)d agencies are below the %(limit)s limit (clearly worse than peers)",
             len(well_below),
             total=total,
             limit=wide,
@@ -123,8 +123,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if below:
         sentences.append(
             ngettext(
-                "%(num)d more is below the %(limit)s limit only (below expected).",
-                "%(num)d more are below the %(limit)s limit only (below expected).",
+                "%(num)d more is below the %(limit)s limit only (worse than peers).",
+                "%(num)d more are below the %(limit)s limit only (worse than peers).",
                 len(below),
                 limit=narrow,
             )
@@ -132,8 +132,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if above:
         sentences.append(
             ngettext(
-                "%(num)d is above the %(limit)s limit only (above expected).",
-                "%(num)d are above the %(limit)s limit only (above expected).",
+                "%(num)d is above the %(limit)s limit only (better than peers).",
+                "%(num)d are above the %(limit)s limit only (better than peers).",
                 len(above),
                 limit=narrow,
             )
@@ -141,8 +141,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if well_above:
         sentences.append(
             ngettext(
-                "%(num)d is above the %(limit)s limit (well above expected)",
-                "%(num)d are above the %(limit)s limit (well above expected)",
+                "%(num)d is above the %(limit)s limit (clearly better than peers)",
+                "%(num)d are above the %(limit)s limit (clearly better than peers)",
                 len(well_above),
                 limit=wide,
             )

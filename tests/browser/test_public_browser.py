@@ -131,7 +131,7 @@ def test_snapshot_charts_load_with_text_alternatives(browser, big):
         # the stored SVG really renders (served as image/svg+xml under the CSP)
         assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
     captions = [c.text for c in browser.find_elements(By.TAG_NAME, "figcaption")]
-    assert "well below expected" in captions[0] and "Scores run from" in captions[1]
+    assert "clearly worse than peers" in captions[0] and "Scores run from" in captions[1]
     assert_axe_clean(browser)
     browser.set_window_size(320, 800)
     assert_no_sideways_scroll(browser, 320)

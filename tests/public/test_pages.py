@@ -43,7 +43,7 @@ def test_vietnamese_is_the_default(site_client):
 
 def test_home_answers_who_is_significantly_worse(site_client):
     page = site_client.get("/?lang=en").text
-    assert "Significantly worse than expected" in page
+    assert "Clearly worse than their peers" in page
     flagged = page.split('id="flagged-heading"')[1].split("</section>")[0]
     assert 'href="/agencies/Q1-W1?lang=en"' in flagged and "Ward Q1-W1" in flagged
     assert "Q1-BN" not in flagged  # as expected, even though it fell
@@ -191,7 +191,7 @@ def test_snapshot_page_shows_charts_with_text_alternatives(site, site_client):
     for kind in ("funnel", "caterpillar"):
         img = re.search(rf'<img src="/snapshots/{site.ids.ward_september}/{kind}.en.svg"\s+alt="([^"]+)"', page)
         assert img and len(img.group(1)) > 40
-    assert "1 of 10 agencies is below the 99.8% limit (well below expected): Ward Q1-W1." in page
+    assert "1 of 10 agencies is below the 99.8% limit (clearly worse than peers): Ward Q1-W1." in page
     assert "Scores run from" in page and "The same data as a table" in page
 
 
