@@ -7,6 +7,7 @@ the reader's language, drawn on first request and then cached (the figures never
 from __future__ import annotations
 
 import math
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,9 @@ from survey.vocabulary import BAND_LABELS, FLAG_BANDS
 if TYPE_CHECKING:
     from ranking.charts import ChartWords
 
-CHART_KINDS = ("funnel", "caterpillar")
+# pyplot keeps global state: a request thread drawing a chart for a reader and the scheduler
+# drawing a new snapshot's must take turns.
+_DRAWING = threading.Lock()
 # Bump when the drawing changes, so cached copies of the per-language charts are replaced.
 CHART_VERSION = "charts-2"
 
@@ -89,6 +92,11 @@ def _name(entry: SnapshotEntry, locale: str) -> str:
 
 def render_chart(snapshot: Snapshot, kind: str, locale: str) -> str:
     """One chart of a snapshot as SVG text, every word and number in ``locale``."""
+    with _DRAWING:
+        return _draw(snapshot, kind, locale)
+
+
+def _draw(snapshot: Snapshot, kind: str, locale: str) -> str:
     # Imported here: matplotlib costs ~0.5 s and ~30 MB, paid only by processes that draw.
     from ranking.charts import caterpillar_svg, funnel_svg
 
