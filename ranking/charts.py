@@ -43,6 +43,7 @@ class ChartWords:
     score: str = "Score (share satisfied, adjusted)"
     ordered_agencies: str = "Agencies, ordered by score"
     group_average: str = "Group average"
+    nothing_shown: str = "No agency to show"
     limits: Mapping[str, str] = field(default_factory=lambda: {"95": "95% limits", "998": "99.8% limits"})
     bands: Mapping[str, str] = field(
         default_factory=lambda: {
@@ -66,6 +67,13 @@ LABELLED_ROWS = 80
 
 def _percent_axis(words: ChartWords) -> matplotlib.ticker.Formatter:
     return matplotlib.ticker.FuncFormatter(lambda value, _: words.percent(value))
+
+
+def _legend(ax) -> None:
+    # Outside the axes: the lower right is where large, low-scoring agencies are drawn.
+    # An empty chart has nothing to explain (and matplotlib warns about an empty legend).
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
 
 
 def _svg(fig) -> str:
@@ -117,8 +125,7 @@ def funnel_svg(
     ax.set_ylabel(words.share_satisfied)
     ax.set_title(title)
     ax.yaxis.set_major_formatter(_percent_axis(words))
-    # Outside the axes: the lower right is where large, low-scoring agencies are drawn.
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    _legend(ax)
     ax.grid(alpha=0.3)
     return _svg(fig)
 
@@ -164,6 +171,8 @@ def caterpillar_svg(
     ax.set_xlabel(words.score)
     ax.set_title(title)
     ax.xaxis.set_major_formatter(_percent_axis(words))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    if not len(order):
+        ax.text(0.5, 0.5, words.nothing_shown, ha="center", va="center", transform=ax.transAxes)
+    _legend(ax)
     ax.grid(axis="x", alpha=0.3)
     return _svg(fig)

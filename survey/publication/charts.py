@@ -46,6 +46,7 @@ def chart_words(locale: str) -> ChartWords:
             score=_("Score: share satisfied, adjusted, with its %(level)s interval", level=percent(0.95)),
             ordered_agencies=_("Agencies, ordered by score"),
             group_average=_("Group average"),
+            nothing_shown=_("No agency is ranked or clearly different from its peers."),
             limits={
                 "95": _("%(limit)s limits", limit=percent(0.95)),
                 "998": _("%(limit)s limits", limit=percent(0.998)),

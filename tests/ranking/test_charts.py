@@ -13,6 +13,7 @@ MARKED = ChartWords(
     share_satisfied="SHARE",
     score="SCORE",
     ordered_agencies="ORDERED",
+    nothing_shown="NOTHING",
     group_average="AVG",
     limits={"95": "LIM95", "998": "LIM998"},
     bands={code: f"BAND-{code}" for code in ("well_above", "above", "expected", "below", "well_below")},
@@ -46,3 +47,9 @@ def test_caterpillar_names_its_rows_and_leaves_out_missing_scores():
 def test_default_words_are_plain_english():
     svg = funnel_svg([40, 300], [0.7, 0.92], ["expected", "above"], 0.88, 0.0, "T")
     assert ENGLISH.responses in svg and "99.8% limits" in svg and "Group average 88.0%" in svg
+
+
+def test_an_empty_caterpillar_says_so_without_a_legend():
+    words = texts(caterpillar_svg([], [], [], [], [], "TITLE", MARKED))
+    assert "NOTHING" in words and not [w for w in words if w.startswith("BAND-")]
+    assert ENGLISH.nothing_shown in caterpillar_svg([], [], [], [], [], "TITLE")
