@@ -7,7 +7,8 @@ salt, no date metadata) so the same snapshot always yields the same bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -28,24 +29,51 @@ BAND_STYLE = {
 }
 LIMIT_COLOURS = {"95": "#4a5360", "998": "#1b1f24"}
 
-# A chart is stored once per snapshot and shown to readers in both languages, so its
-# words are bilingual, Vietnamese first (the site's default), English second; the page
-# around it (caption, text summary, data table) is translated as usual.
-BAND_WORDS = {
-    "well_above": "Tốt hơn rõ rệt so với nhóm / clearly better than peers",
-    "above": "Tốt hơn so với nhóm / better than peers",
-    "expected": "Không khác biệt rõ so với nhóm / not clearly different from peers",
-    "below": "Kém hơn so với nhóm / worse than peers",
-    "well_below": "Kém hơn rõ rệt so với nhóm / clearly worse than peers",
-}
-FUNNEL_TITLE = "Biểu đồ phễu / Funnel plot"
-CATERPILLAR_TITLE = "Điểm và khoảng tin cậy 95% / Scores with 95% intervals"
-RESPONSES = "Số câu trả lời / Responses"
-SHARE_SATISFIED = "Tỷ lệ hài lòng / Share satisfied"
-SCORE = "Điểm (tỷ lệ hài lòng, đã điều chỉnh theo quy mô) / Score (share satisfied, adjusted for size)"
-ORDERED_AGENCIES = "Cơ quan, xếp theo điểm / Agencies, ordered by score"
-LIMITS = {"95": "Giới hạn 95% / 95% limits", "998": "Giới hạn 99,8% / 99.8% limits"}
-GROUP_AVERAGE = "Trung bình nhóm / group average"
+
+@dataclass(frozen=True)
+class ChartWords:
+    """Every word and number a chart prints, in one language: the library translates nothing itself.
+
+    The app builds one per locale (translated labels, the locale's percent format) so a chart
+    reads like the page around it; the defaults are plain English for scripts and tests.
+    """
+
+    responses: str = "Responses"
+    share_satisfied: str = "Share satisfied"
+    score: str = "Score (share satisfied, adjusted)"
+    ordered_agencies: str = "Agencies, ordered by score"
+    group_average: str = "Group average"
+    nothing_shown: str = "No agency to show"
+    limits: Mapping[str, str] = field(default_factory=lambda: {"95": "95% limits", "998": "99.8% limits"})
+    bands: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "well_above": "Clearly better than peers",
+            "above": "Better than peers",
+            "expected": "Not clearly different from peers",
+            "below": "Worse than peers",
+            "well_below": "Clearly worse than peers",
+        }
+    )
+    count: Callable[[float], str] = lambda value: f"{value:,.0f}"  # the funnel's axis of answers
+    percent: Callable[[float], str] = lambda value: f"{value:.0%}"  # axis ticks
+    percent_precise: Callable[[float], str] = lambda value: f"{value:.1%}"  # the group average
+
+
+ENGLISH = ChartWords()
+
+
+LABELLED_ROWS = 80
+
+
+def _percent_axis(words: ChartWords) -> matplotlib.ticker.Formatter:
+    return matplotlib.ticker.FuncFormatter(lambda value, _: words.percent(value))
+
+
+def _legend(ax) -> None:
+    # Outside the axes: the lower right is where large, low-scoring agencies are drawn.
+    # An empty chart has nothing to explain (and matplotlib warns about an empty legend).
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
 
 
 def _svg(fig) -> str:
@@ -63,8 +91,7 @@ def funnel_svg(
     target: float,
     tau2: float,
     title: str,
-    x_label: str = RESPONSES,
-    y_label: str = SHARE_SATISFIED,
+    words: ChartWords = ENGLISH,
     limits: Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> str:
     """Rate against responses with 95% and 99.8% limits around ``target``.
@@ -80,22 +107,25 @@ def funnel_svg(
         grid = np.geomspace(max(1.0, n_arr[keep].min() * 0.8), n_arr[keep].max() * 1.25, 200)
         for z_c, key, style in ((Z95, "95", "--"), (Z998, "998", "-")):
             low, high = limits(grid, z_c) if limits else funnel_limits(grid, target, tau2 or 0.0, z_c)
-            label = LIMITS[key]
+            label = words.limits[key]
             ax.plot(grid, low, style, color=LIMIT_COLOURS[key], linewidth=1, label=label)
             ax.plot(grid, high, style, color=LIMIT_COLOURS[key], linewidth=1)
-        ax.axhline(target, color="#0b4f8a", linewidth=1, label=f"{GROUP_AVERAGE} {target:.1%}")
+        ax.axhline(target, color="#0b4f8a", linewidth=1, label=f"{words.group_average} {words.percent_precise(target)}")
     bands_arr = np.asarray([b or "expected" for b in bands])
     for band, (colour, marker) in BAND_STYLE.items():
         mask = keep & (bands_arr == band)
         if mask.any():
-            ax.scatter(n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=BAND_WORDS[band], zorder=3)
+            ax.scatter(
+                n_arr[mask], rate_arr[mask], s=18, color=colour, marker=marker, label=words.bands[band], zorder=3
+            )
     ax.set_xscale("log")
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda value, _: words.count(value)))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel(words.responses)
+    ax.set_ylabel(words.share_satisfied)
     ax.set_title(title)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    # Outside the axes: the lower right is where large, low-scoring agencies are drawn.
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.yaxis.set_major_formatter(_percent_axis(words))
+    _legend(ax)
     ax.grid(alpha=0.3)
     return _svg(fig)
 
@@ -107,13 +137,18 @@ def caterpillar_svg(
     high: Sequence[float],
     bands: Sequence[str | None],
     title: str,
-    x_label: str = SCORE,
+    words: ChartWords = ENGLISH,
 ) -> str:
-    """Each agency's score with its 95% credible interval, ordered by score."""
+    """Each agency's score with its 95% credible interval, ordered by score (best at the top).
+
+    Labels are printed beside each row up to ``LABELLED_ROWS`` rows; callers wanting a
+    readable chart pass only the agencies a reader needs (the ranked or flagged ones).
+    """
     score_arr = np.asarray(score, dtype=float)
     keep = np.flatnonzero(np.isfinite(score_arr))
     order = keep[np.argsort(score_arr[keep], kind="stable")]
-    height = min(max(3.0, 0.16 * len(order) + 1.2), 60.0)
+    # About 0.22 inch a row: names stay legible and 40 rows fit in under a thousand pixels.
+    height = min(max(2.5, 0.22 * len(order) + 1.3), 60.0)
     fig, ax = plt.subplots(figsize=(7.5, height), dpi=100)
     positions = np.arange(len(order))
     low_arr, high_arr = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
@@ -125,16 +160,19 @@ def caterpillar_svg(
         chosen = order[idx]
         ax.hlines(positions[idx], low_arr[chosen], high_arr[chosen], color=colour, linewidth=1.5)
         ax.scatter(
-            score_arr[chosen], positions[idx], color=colour, marker=marker, s=14, zorder=3, label=BAND_WORDS[band]
+            score_arr[chosen], positions[idx], color=colour, marker=marker, s=14, zorder=3, label=words.bands[band]
         )
-    if len(order) <= 60:
-        ax.set_yticks(positions, [labels[i] for i in order], fontsize=7)
+    if len(order) <= LABELLED_ROWS:
+        ax.set_yticks(positions, [labels[i] for i in order], fontsize=8)
     else:
         ax.set_yticks([])
-        ax.set_ylabel(ORDERED_AGENCIES)
-    ax.set_xlabel(x_label)
+        ax.set_ylabel(words.ordered_agencies)
+    ax.set_ylim(-0.75, max(len(order) - 0.25, 0.75))
+    ax.set_xlabel(words.score)
     ax.set_title(title)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.xaxis.set_major_formatter(_percent_axis(words))
+    if not len(order):
+        ax.text(0.5, 0.5, words.nothing_shown, ha="center", va="center", transform=ax.transAxes)
+    _legend(ax)
     ax.grid(axis="x", alpha=0.3)
     return _svg(fig)

@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from survey.models import SnapshotEntry
 from survey.public.formatting import pct, pct_short
 from survey.public.table import display_name
+from survey.publication.charts import shown_in_caterpillar
 
 BAR_WIDTH = 120
 NAMES_LISTED = 10
@@ -110,8 +111,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     well_below, below, above, well_above = of("well_below"), of("below"), of("above"), of("well_above")
     sentences = [
         ngettext(
-            "%(num)d of %(total)d agencies is below the %(limit)s limit (well below expected)",
-            "%(num)d of %(total)d agencies are below the %(limit)s limit (well below expected)",
+            "%(num)d of %(total)d agencies is below the %(limit)s limit (clearly worse than peers)",
+            "%(num)d of %(total)d agencies are below the %(limit)s limit (clearly worse than peers)",
             len(well_below),
             total=total,
             limit=wide,
@@ -122,8 +123,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if below:
         sentences.append(
             ngettext(
-                "%(num)d more is below the %(limit)s limit only (below expected).",
-                "%(num)d more are below the %(limit)s limit only (below expected).",
+                "%(num)d more is below the %(limit)s limit only (worse than peers).",
+                "%(num)d more are below the %(limit)s limit only (worse than peers).",
                 len(below),
                 limit=narrow,
             )
@@ -131,8 +132,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if above:
         sentences.append(
             ngettext(
-                "%(num)d is above the %(limit)s limit only (above expected).",
-                "%(num)d are above the %(limit)s limit only (above expected).",
+                "%(num)d is above the %(limit)s limit only (better than peers).",
+                "%(num)d are above the %(limit)s limit only (better than peers).",
                 len(above),
                 limit=narrow,
             )
@@ -140,8 +141,8 @@ def funnel_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if well_above:
         sentences.append(
             ngettext(
-                "%(num)d is above the %(limit)s limit (well above expected)",
-                "%(num)d are above the %(limit)s limit (well above expected)",
+                "%(num)d is above the %(limit)s limit (clearly better than peers)",
+                "%(num)d are above the %(limit)s limit (clearly better than peers)",
                 len(well_above),
                 limit=wide,
             )
@@ -166,6 +167,7 @@ def caterpillar_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     scored = [e for e in entries if e.figures.get("score") is not None and e.figures.get("score_low") is not None]
     if not scored:
         return [_("No agency had enough answers to be scored.")]
+    shown = len(shown_in_caterpillar(entries))
     best = max(scored, key=lambda e: e.figures["score"])
     worst = min(scored, key=lambda e: e.figures["score"])
     widest = max(scored, key=lambda e: e.figures["score_high"] - e.figures["score_low"])
@@ -183,4 +185,12 @@ def caterpillar_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
             high=pct(widest.figures["score_high"]),
             name=display_name(widest, locale),
         ),
+        ngettext(
+            "The chart names %(num)d of %(total)d agencies: the ranked ones and those clearly different from peers.",
+            "The chart names %(num)d of %(total)d agencies: the ranked ones and those clearly different from peers.",
+            shown,
+            total=len(scored),
+        )
+        if shown < len(scored)
+        else _("The chart names every scored agency."),
     ]

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 from flask_babel import gettext as _
 
 from survey.models import Snapshot
-from survey.public.formatting import period_label
+from survey.public.formatting import num, period_label
 from survey.public.labels import peer_group_name
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -76,9 +76,9 @@ def atom_feed(snapshots: list[Snapshot], url_for: Callable[..., str], locale: st
             entry,
             "summary",
             _(
-                "%(agencies)d agencies, %(responses)d responses. Method %(method)s. Hash %(hash)s.",
-                agencies=summary.get("agencies", 0),
-                responses=summary.get("responses", 0),
+                "%(agencies)s agencies, %(responses)s answers. Method %(method)s. Hash %(hash)s.",
+                agencies=num(summary.get("agencies", 0)),
+                responses=num(summary.get("responses", 0)),
                 method=snapshot.method_version,
                 hash=snapshot.content_hash,
             ),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_skeleton
-from flask_babel import format_datetime, format_decimal, format_percent
+from babel.dates import format_skeleton, get_date_format, get_datetime_format
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from survey.i18n import current_locale
 
@@ -71,10 +71,18 @@ def period_label(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _moment_pattern(locale: str) -> str:
+    # The language's own long date and its own order of date and time, with hours and minutes:
+    # "17:56 1 tháng 12, 2026" / "December 1, 2026, 17:56". One format per language, site-wide.
+    combined = get_datetime_format("long", locale=locale)
+    return combined.replace("{0}", "HH:mm").replace("{1}", get_date_format("long", locale=locale).pattern)
+
+
 def when(moment: datetime | None) -> str:
-    """A stored naive-UTC time in the city's time zone."""
-    return DASH if moment is None else format_datetime(moment, "dd/MM/yyyy HH:mm ZZZZ")
+    """A stored naive-UTC time in the city's time zone, in the reader's language."""
+    return DASH if moment is None else format_datetime(moment, _moment_pattern(current_locale()))
 
 
 def day(moment: date | None) -> str:
-    return DASH if moment is None else moment.strftime("%d/%m/%Y")
+    """A calendar date in the reader's language: "1 tháng 12, 2026" / "December 1, 2026"."""
+    return DASH if moment is None else format_date(moment, "long")

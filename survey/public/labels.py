@@ -39,6 +39,7 @@ SORT_LABELS = {
     "band": _l("Band"),
     "responses": _l("Responses"),
     "on_time": _l("On time"),
+    "change": _l("Change since previous period"),
 }
 
 

@@ -128,6 +128,7 @@ LANG = query(
     {"type": "string", "examples": ["vi", "en"]},
     "Language, `vi` (default) or `en`; remembered in a cookie. Other values are ignored.",
 )
+CHART_LANG = path("lang", {"type": "string", "enum": ["vi", "en"]}, "Language of the chart's words and numbers.")
 SNAPSHOT_ID = path("snapshot_id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "Snapshot id (permanent).")
 PEER_GROUP = path("peer_group", {"type": "string"}, "Peer group, e.g. ward, district, department.")
 PERIOD = path("period", {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"}, "Month or quarter.")
@@ -224,12 +225,14 @@ def intake_paths() -> dict[str, Any]:
 def open_data_paths() -> dict[str, Any]:
     not_found = {"description": "No such snapshot.", "content": {"text/html": {}}}
 
-    def snapshot_file(media: str, schema: dict[str, Any], summary: str) -> dict[str, Any]:
+    def snapshot_file(
+        media: str, schema: dict[str, Any], summary: str, parameters: tuple[dict[str, Any], ...] = ()
+    ) -> dict[str, Any]:
         return {
             "get": {
                 "tags": ["open data"],
                 "summary": summary,
-                "parameters": [SNAPSHOT_ID],
+                "parameters": [SNAPSHOT_ID, *parameters],
                 "responses": {"200": cached(media, schema, summary), "304": NOT_MODIFIED, "404": not_found},
             }
         }
@@ -250,10 +253,21 @@ def open_data_paths() -> dict[str, Any]:
         ),
         "/snapshots/{snapshot_id}.csv": snapshot_file("text/csv", {"type": "string"}, CSV_DESCRIPTION),
         "/snapshots/{snapshot_id}/funnel.svg": snapshot_file(
-            "image/svg+xml", {"type": "string"}, "Funnel plot stored with the snapshot."
+            "image/svg+xml", {"type": "string"}, "Funnel plot stored with the snapshot (the site's default language)."
         ),
         "/snapshots/{snapshot_id}/caterpillar.svg": snapshot_file(
-            "image/svg+xml", {"type": "string"}, "Caterpillar plot (scores with 95% intervals)."
+            "image/svg+xml",
+            {"type": "string"},
+            "Caterpillar plot stored with the snapshot (scores with 95% intervals).",
+        ),
+        "/snapshots/{snapshot_id}/funnel.{lang}.svg": snapshot_file(
+            "image/svg+xml", {"type": "string"}, "Funnel plot in one language (words and numbers).", (CHART_LANG,)
+        ),
+        "/snapshots/{snapshot_id}/caterpillar.{lang}.svg": snapshot_file(
+            "image/svg+xml",
+            {"type": "string"},
+            "Caterpillar plot in one language: the ranked agencies and those clearly different from peers, named.",
+            (CHART_LANG,),
         ),
         "/data/series/{peer_group}.csv": {
             "get": {
@@ -302,6 +316,11 @@ def page_paths() -> dict[str, Any]:
     league["get"]["parameters"] = [PEER_GROUP, PERIOD, *league["get"]["parameters"]]
     snapshot = html("One snapshot's table, hash chain and charts, at its permanent address.", TABLE_PARAMETERS)
     snapshot["get"]["parameters"] = [SNAPSHOT_ID, *snapshot["get"]["parameters"]]
+    kind = query("kind", {"type": "string", "enum": ["quarter", "month"], "default": "quarter"}, "Kind of period.")
+    latest_changes = html("Largest significant changes of the newest quarter (or month): redirects to it.", [kind])
+    latest_changes["get"]["responses"]["302"] = {"description": "Redirect to /changes/{period}."}
+    changes = html("Largest significant rises and falls of a period across peer groups, latest revisions.")
+    changes["get"]["parameters"] = [LANG, PERIOD]
     agency = html("An agency's history, parent and peers.")
     agency["get"]["parameters"] = [code, LANG]
     return {
@@ -310,6 +329,8 @@ def page_paths() -> dict[str, Any]:
         "/rankings/{peer_group}/{period}": league,
         "/snapshots/{snapshot_id}": snapshot,
         "/agencies/{code}": agency,
+        "/changes": latest_changes,
+        "/changes/{period}": changes,
         "/archive": html("Every snapshot, newest first.", [page]),
         "/methodology": html("How the figures are computed, in plain words.", not_found=False),
         "/data": html("Open data: downloads and field descriptions.", [page]),

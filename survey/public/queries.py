@@ -63,6 +63,15 @@ def chart_svg(snapshot_id: int, kind: str) -> tuple[str | None, str | None]:
     return (None, None) if row is None else (row[0], row[1])
 
 
+def chart_exists(snapshot_id: int, kind: str) -> tuple[str | None, bool]:
+    """(content hash, whether the chart was drawn at publication) without loading the stored SVG."""
+    column = Snapshot.funnel_svg if kind == "funnel" else Snapshot.caterpillar_svg
+    row = db.session.execute(
+        select(Snapshot.content_hash, column.is_not(None)).where(Snapshot.id == snapshot_id)
+    ).first()
+    return (None, False) if row is None else (row[0], bool(row[1]))
+
+
 def snapshot_with_entries(snapshot_id: int) -> Snapshot | None:
     """A snapshot with its entries loaded in one extra query (for the open-data files)."""
     return db.session.scalar(
@@ -90,6 +99,32 @@ def superseded_by(snapshot_ids: Iterable[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(select(Snapshot.supersedes_id, Snapshot.id).where(Snapshot.supersedes_id.in_(ids)))
     return {old: new for old, new in rows}
+
+
+def latest_period_of_kind(kind: str) -> str | None:
+    """The newest period of one kind ("month" or "quarter") published for any peer group."""
+    return db.session.scalar(
+        select(Snapshot.period).where(Snapshot.period_kind == kind).order_by(Snapshot.period.desc()).limit(1)
+    )
+
+
+def period_publications(period: str) -> list[Snapshot]:
+    """Per peer group, the latest revision of ``period`` (corrections replace what they supersede)."""
+    rows = db.session.execute(
+        select(Snapshot.id, Snapshot.peer_group, Snapshot.revision).where(Snapshot.period == period)
+    ).all()
+    best: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row.peer_group not in best or row.revision > best[row.peer_group][0]:
+            best[row.peer_group] = (row.revision, row.id)
+    ids = [snapshot_id for _, snapshot_id in best.values()]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Snapshot).options(*WITHOUT_CHARTS).where(Snapshot.id.in_(ids)).order_by(Snapshot.peer_group)
+        )
+    )
 
 
 def latest_period(peer_group: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ranking import parse_period
@@ -13,10 +13,12 @@ from survey.extensions import db
 from survey.i18n import current_locale
 from survey.public import bp, formatting, labels, overview, queries
 from survey.public.caching import IMMUTABLE, LATEST, by_content, conditional, decorate, file_etag, snapshot_etag
+from survey.public.changes import largest_changes
 from survey.public.context import context_for_agency, table_context
 from survey.public.feed import atom_feed
 from survey.public.openapi import openapi_document
 from survey.public.table import LOW_RESPONSE_RATE, PER_PAGE, TableQuery, display_name, low_response_rate
+from survey.publication.charts import CHART_VERSION, render_chart
 from survey.publication.opendata import OPEN_DATA_FIELDS, snapshot_document, snapshot_metadata, snapshots_csv
 from survey.publication.service import method_params
 from survey.publication.snapshots import current_series
@@ -57,6 +59,33 @@ def home() -> Response:
     # Plans filed by the agencies flagged well below their peers, shown under the table.
     plans = queries.action_plans_for(f.entry.agency_id for f in view.well_below if f.entry.agency_id)
     return by_content(render_template("public/home.html", view=view, action_plans=plans))
+
+
+@bp.get("/changes")
+def latest_changes() -> Response:
+    """The newest quarter's largest changes (a month's with ``?kind=month``)."""
+    kind = request.args.get("kind") or "quarter"
+    if kind not in ("quarter", "month"):
+        abort(400, "kind must be quarter or month")
+    period = queries.latest_period_of_kind(kind)
+    if period is None:
+        return by_content(render_template("public/changes.html", view=None, kind=kind))
+    keep = {"lang": request.args["lang"]} if request.args.get("lang") in current_app.config["LANGUAGES"] else {}
+    return decorate(redirect(url_for("public.changes", period=period, **keep)), None, LATEST)
+
+
+@bp.get("/changes/<period>")
+def changes(period: str) -> Response:
+    try:
+        kind = parse_period(period).kind
+    except ValueError:
+        abort(404)
+    snapshots = queries.period_publications(period)
+    if not snapshots:
+        abort(404)
+    view = largest_changes(period, snapshots, queries.entries_of(s.id for s in snapshots))
+    target = overview.satisfaction_target()
+    return by_content(render_template("public/changes.html", view=view, kind=kind, target=target))
 
 
 @bp.get("/rankings/<peer_group>")
@@ -115,6 +144,20 @@ def chart(snapshot_id: int, kind: str) -> Response:
         abort(404)
     etag = file_etag(content_hash, kind)
     return _open(conditional(etag, IMMUTABLE, lambda: Response(svg, mimetype="image/svg+xml"), localised=False))
+
+
+@bp.get("/snapshots/<int:snapshot_id>/<any(funnel, caterpillar):kind>.<lang>.svg")
+def chart_in_language(snapshot_id: int, kind: str, lang: str) -> Response:
+    """A chart in the page's language, drawn from the published figures once per process and language."""
+    content_hash, has_chart = queries.chart_exists(snapshot_id, kind)
+    if not has_chart or lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+
+    def render() -> str:
+        return render_chart(queries.snapshot_with_entries(snapshot_id), kind, lang)
+
+    etag = file_etag(content_hash, CHART_VERSION)  # the path names the chart and the language
+    return _open(conditional(etag, IMMUTABLE, render, localised=False, memo=True, mimetype="image/svg+xml"))
 
 
 @bp.get("/snapshots/<int:snapshot_id>.csv")

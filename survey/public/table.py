@@ -18,12 +18,12 @@ from survey.models import SnapshotEntry
 from survey.public.labels import BANDS
 
 PER_PAGE = 50
-SORTS = ("rank", "name", "observed", "score", "band", "responses", "on_time")
+SORTS = ("rank", "name", "observed", "score", "band", "responses", "on_time", "change")
 DEFAULT_SORT = "score"
 # The natural direction of each column: best first for figures, A to Z for names, worst band first.
 NATURAL_ORDER = {
     "rank": "asc", "name": "asc", "observed": "desc", "score": "desc", "band": "asc", "responses": "desc",
-    "on_time": "desc",
+    "on_time": "desc", "change": "desc",
 }  # fmt: skip
 # Orders in which ranked agencies come first, under their own heading, then the unranked ones.
 RANKED_FIRST = ("rank", "score")
@@ -121,6 +121,13 @@ def _band_position(entry: SnapshotEntry) -> int | None:
     return BANDS.index(band) if band in BANDS else None
 
 
+def change_of(entry: SnapshotEntry) -> float | None:
+    """The score's change since the previous period; None when withheld or without an earlier figure."""
+    if entry.suppressed:
+        return None
+    return (entry.figures.get("movement") or {}).get("change")
+
+
 def sort_key(sort: str, locale: str) -> Callable[[SnapshotEntry], Any]:
     """The value an entry sorts by; None sorts last whatever the direction."""
     figures: Callable[[str], Callable[[SnapshotEntry], Any]] = lambda key: lambda e: e.figures.get(key)  # noqa: E731
@@ -134,6 +141,7 @@ def sort_key(sort: str, locale: str) -> Callable[[SnapshotEntry], Any]:
         "responses": lambda e: e.responses,
         "band": _band_position,
         "on_time": lambda e: e.figures.get("on_time_rate"),
+        "change": change_of,
     }
     return keys[sort]
 

@@ -1,24 +1,123 @@
-"""The charts stored with a snapshot: rendered once, at publication, from its published figures."""
+"""A snapshot's charts in one language, drawn from its published figures.
+
+Publication stores one copy in the site's default language; the public pages ask for
+the reader's language, drawn on first request and then cached (the figures never change).
+"""
 
 from __future__ import annotations
 
 import math
+import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
+from babel.numbers import format_decimal, format_percent
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from scipy import stats
 
 from ranking.v2.predictive import funnel_curve
 from ranking.v2.variance import shifted
-from survey.models import Snapshot
+from survey.models import Snapshot, SnapshotEntry
+from survey.vocabulary import BAND_LABELS, FLAG_BANDS
+
+if TYPE_CHECKING:
+    from ranking.charts import ChartWords
+
+# pyplot keeps global state: a request thread drawing a chart for a reader and the scheduler
+# drawing a new snapshot's must take turns.
+_DRAWING = threading.Lock()
+# Bump when the drawing changes, so cached copies of the per-language charts are replaced.
+CHART_VERSION = "charts-2"
 
 
-def render_snapshot_charts(snapshot: Snapshot) -> tuple[str, str]:
-    """Funnel and caterpillar SVGs of the published (non-suppressed) figures."""
-    # Imported here: matplotlib costs ~0.5 s and ~30 MB, which only publishing processes pay.
-    from ranking.charts import CATERPILLAR_TITLE, FUNNEL_TITLE, caterpillar_svg, funnel_svg
+def chart_words(locale: str) -> ChartWords:
+    """The charts' labels translated into ``locale``, with its number format (95% / 99,8%; 1,000 / 1.000)."""
+    from ranking.charts import ChartWords
+
+    def percent(value: float) -> str:
+        return format_percent(value, "#,##0.#%", locale=locale)
+
+    with force_locale(locale):
+        return ChartWords(
+            responses=_("Number of answers (log scale)"),
+            share_satisfied=_("Share satisfied, adjusted for case mix"),
+            score=_("Score: share satisfied, adjusted, with its %(level)s interval", level=percent(0.95)),
+            ordered_agencies=_("Agencies, ordered by score"),
+            group_average=_("Group average"),
+            nothing_shown=_("No agency is ranked or clearly different from its peers."),
+            limits={
+                "95": _("%(limit)s limits", limit=percent(0.95)),
+                "998": _("%(limit)s limits", limit=percent(0.998)),
+            },
+            bands={code: str(label) for code, label in BAND_LABELS.items()},
+            count=lambda value: format_decimal(round(value), "#,##0", locale=locale),
+            percent=lambda value: format_percent(value, "#,##0%", locale=locale),
+            percent_precise=lambda value: format_percent(value, "#,##0.0%", locale=locale),
+        )
+
+
+def shown_in_caterpillar(entries: list[SnapshotEntry]) -> list[SnapshotEntry]:
+    """The rows a reader needs: the ranked agencies, and any that differ clearly from their peers.
+
+    A chart of every ward (~300 rows) is too tall to scan and too small to label; the
+    full list stays in the table, which the caption links to.
+    """
+    return [
+        e
+        for e in entries
+        if not e.suppressed
+        and e.figures.get("score") is not None
+        and (e.ranked or e.figures.get("band") in FLAG_BANDS or e.figures.get("band") in ("above", "well_above"))
+    ]
+
+
+def _title(kind: str, snapshot: Snapshot, locale: str) -> str:
+    # Imported here: survey.public imports this package at start-up.
+    from survey.public.formatting import period_label
+    from survey.vocabulary import PEER_GROUPS
+
+    group = str(PEER_GROUPS.get(snapshot.peer_group, snapshot.peer_group))
+    with force_locale(locale):
+        period = period_label(snapshot.period)
+    if kind == "funnel":
+        return _("Funnel plot: %(group)s, %(period)s", group=group, period=period)
+    level = format_percent(0.95, "#,##0%", locale=locale)
+    return _("Scores with %(level)s intervals: %(group)s, %(period)s", level=level, group=group, period=period)
+
+
+def _name(entry: SnapshotEntry, locale: str) -> str:
+    return entry.agency_name_en if locale == "en" and entry.agency_name_en else entry.agency_name
+
+
+def render_chart(snapshot: Snapshot, kind: str, locale: str) -> str:
+    """One chart of a snapshot as SVG text, every word and number in ``locale``."""
+    with _DRAWING:
+        return _draw(snapshot, kind, locale)
+
+
+def _draw(snapshot: Snapshot, kind: str, locale: str) -> str:
+    # Imported here: matplotlib costs ~0.5 s and ~30 MB, paid only by processes that draw.
+    from ranking.charts import caterpillar_svg, funnel_svg
+
+    words = chart_words(locale)
+    with force_locale(locale):
+        title = _title(kind, snapshot, locale)
+    if kind == "caterpillar":
+        rows = shown_in_caterpillar(snapshot.entries)
+        figure = [e.figures for e in rows]
+        return caterpillar_svg(
+            [_name(e, locale) for e in rows],
+            [f["score"] for f in figure],
+            [f["score_low"] for f in figure],
+            [f["score_high"] for f in figure],
+            [f["band"] for f in figure],
+            title,
+            words,
+        )
 
     shown = [e for e in snapshot.entries if not e.suppressed and e.responses]
-    title = f"{snapshot.peer_group} · {snapshot.period}"
     figure = [e.figures for e in shown]
     summary = snapshot.summary
     centre = summary["p_bar"] if summary["p_bar"] is not None else float("nan")
@@ -31,21 +130,19 @@ def render_snapshot_charts(snapshot: Snapshot) -> tuple[str, str]:
             # Exact limits exist for whole numbers of answers only.
             return funnel_curve(np.maximum(np.round(grid), 1.0), centre, strength, float(stats.norm.sf(z)))
 
-    funnel = funnel_svg(
+    return funnel_svg(
         [e.responses for e in shown],
         [f["adjusted_rate"] if f["adjusted_rate"] is not None else f["rate"] for f in figure],
         [f["band"] for f in figure],
         centre,
         summary["tau2"] or 0.0,
-        f"{FUNNEL_TITLE}: {title}",
+        title,
+        words,
         limits=limits,
     )
-    caterpillar = caterpillar_svg(
-        [e.agency_code for e in shown],
-        [f["score"] for f in figure],
-        [f["score_low"] for f in figure],
-        [f["score_high"] for f in figure],
-        [f["band"] for f in figure],
-        f"{CATERPILLAR_TITLE}: {title}",
-    )
-    return funnel, caterpillar
+
+
+def render_snapshot_charts(snapshot: Snapshot, locale: str | None = None) -> tuple[str, str]:
+    """Funnel and caterpillar SVGs of the published (non-suppressed) figures, in ``locale`` (default: the site's)."""
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return render_chart(snapshot, "funnel", locale), render_chart(snapshot, "caterpillar", locale)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from babel.numbers import format_decimal, format_percent
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -54,6 +57,7 @@ def small_pages(ids: SmallSite) -> dict[str, str]:
         "archive": "/archive",
         "methodology": "/methodology",
         "data": "/data",
+        "changes": "/changes/2026-09",
         "not-found": "/agencies/NOPE",
         "bad-request": "/rankings/ward/2026-09?sort=colour",
     }
@@ -83,6 +87,7 @@ def assert_no_sideways_scroll(browser, width: int) -> None:
         "archive",
         "methodology",
         "data",
+        "changes",
         "not-found",
         "bad-request",
     ],
@@ -126,7 +131,7 @@ def test_snapshot_charts_load_with_text_alternatives(browser, big):
         # the stored SVG really renders (served as image/svg+xml under the CSP)
         assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image)
     captions = [c.text for c in browser.find_elements(By.TAG_NAME, "figcaption")]
-    assert "well below expected" in captions[0] and "Scores run from" in captions[1]
+    assert "clearly worse than peers" in captions[0] and "Scores run from" in captions[1]
     assert_axe_clean(browser)
     browser.set_window_size(320, 800)
     assert_no_sideways_scroll(browser, 320)
@@ -159,3 +164,62 @@ def test_keyboard_focus_is_visible_on_sort_links(browser, small):
         "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth]", link
     )
     assert outline[0] != "none" and outline[1] != "0px"
+
+
+def worst_row(server, snapshot_id: int) -> dict:
+    """The lowest-scoring agency of a published table, read from its open data (never named in a test)."""
+    with urllib.request.urlopen(f"{server.url}/snapshots/{snapshot_id}.json") as response:  # noqa: S310 (loopback)
+        rows = json.load(response)["rows"]
+    return min((r for r in rows if r["score"] is not None and not r["suppressed"]), key=lambda r: r["score"])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_worst_agency_row_shows_observed_share_and_score_each_labelled(browser, small, lang):
+    server, ids = small
+    worst = worst_row(server, ids.ward_september)
+    browser.get(f"{server.url}/snapshots/{ids.ward_september}?lang={lang}&sort=score&order=asc")
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.league thead th")]
+    row = browser.find_element(
+        By.XPATH, f"//table[contains(@class,'league')]//tr[th//a[contains(@href, '/agencies/{worst['agency_code']}?')]]"
+    )
+    cells = [row.find_element(By.TAG_NAME, "th"), *row.find_elements(By.TAG_NAME, "td")]
+    # th (name) is the second column; the cells follow the header order
+    by_header = dict(zip(headers, [cells[1], cells[0], *cells[2:]], strict=False))
+    observed_header = "Tỷ lệ hài lòng (thực tế)" if lang == "vi" else "Share satisfied (observed)"
+    score_header = "Điểm (đã điều chỉnh, kèm khoảng)" if lang == "vi" else "Score (adjusted, with interval)"
+    observed = by_header[next(h for h in headers if h.startswith(observed_header))].text
+    score = by_header[next(h for h in headers if h.startswith(score_header))].text
+    share = format_percent(worst["rate"], "#,##0.0%", locale=lang)
+    of = "trên" if lang == "vi" else "of"
+    counts = f"{format_decimal(worst['positive'], locale=lang)} {of} {format_decimal(worst['responses'], locale=lang)}"
+    assert share in observed and counts in observed
+    assert format_percent(worst["score"], "#,##0.0%", locale=lang) in score
+    assert share != format_percent(worst["score"], "#,##0.0%", locale=lang), "the test needs a shrunk score"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_league_table_fits_a_1366_pixel_screen(browser, big, lang):
+    server, snapshot_id = big
+    browser.set_window_size(1366, 900)
+    browser.get(f"{server.url}/snapshots/{snapshot_id}?lang={lang}")
+    region = browser.find_element(By.CSS_SELECTOR, ".table-scroll[aria-labelledby=league-caption]")
+    assert browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", region)
+    assert not browser.find_element(By.CSS_SELECTOR, ".scroll-cue").is_displayed()
+    # A band name takes at most two lines (it took five before the table had room).
+    line = browser.execute_script(
+        "return parseFloat(getComputedStyle(document.querySelector('.band-cell')).lineHeight)"
+    )
+    tallest = max(c.size["height"] for c in browser.find_elements(By.CSS_SELECTOR, ".band-cell .band"))
+    assert tallest <= 2 * line + 2
+    assert_axe_clean(browser)
+
+
+def test_phone_table_says_it_scrolls_sideways(browser, small):
+    server, _ = small
+    browser.set_window_size(390, 800)
+    browser.get(f"{server.url}/rankings/ward/2026-09?lang=en")
+    cue = browser.find_element(By.CSS_SELECTOR, ".scroll-cue")
+    assert cue.is_displayed() and "swipe it sideways" in cue.text
+    caption = browser.find_element(By.ID, "league-caption")
+    assert caption.rect["x"] + caption.rect["width"] <= 390  # the caption wraps to the screen, not the table
+    assert_no_sideways_scroll(browser, 390)

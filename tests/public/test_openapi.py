@@ -162,4 +162,13 @@ def test_query_parameters_of_the_table_are_documented(document):
     parameters = document["paths"]["/rankings/{peer_group}/{period}"]["get"]["parameters"]
     by_name = {p["name"]: p for p in parameters}
     assert set(by_name) >= {"sort", "order", "band", "parent", "q", "page", "lang"}
-    assert by_name["sort"]["schema"]["enum"] == ["rank", "name", "observed", "score", "band", "responses", "on_time"]
+    assert by_name["sort"]["schema"]["enum"] == [
+        "rank",
+        "name",
+        "observed",
+        "score",
+        "band",
+        "responses",
+        "on_time",
+        "change",
+    ]

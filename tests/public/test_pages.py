@@ -43,7 +43,7 @@ def test_vietnamese_is_the_default(site_client):
 
 def test_home_answers_who_is_significantly_worse(site_client):
     page = site_client.get("/?lang=en").text
-    assert "Significantly worse than expected" in page
+    assert "Clearly worse than their peers" in page
     flagged = page.split('id="flagged-heading"')[1].split("</section>")[0]
     assert 'href="/agencies/Q1-W1?lang=en"' in flagged and "Ward Q1-W1" in flagged
     assert "Q1-BN" not in flagged  # as expected, even though it fell
@@ -189,9 +189,9 @@ def test_correction_names_what_it_corrects(site, site_client):
 def test_snapshot_page_shows_charts_with_text_alternatives(site, site_client):
     page = site_client.get(f"/snapshots/{site.ids.ward_september}?lang=en").text
     for kind in ("funnel", "caterpillar"):
-        img = re.search(rf'<img src="/snapshots/{site.ids.ward_september}/{kind}.svg"\s+alt="([^"]+)"', page)
+        img = re.search(rf'<img src="/snapshots/{site.ids.ward_september}/{kind}.en.svg"\s+alt="([^"]+)"', page)
         assert img and len(img.group(1)) > 40
-    assert "1 of 10 agencies is below the 99.8% limit (well below expected): Ward Q1-W1." in page
+    assert "1 of 10 agencies is below the 99.8% limit (clearly worse than peers): Ward Q1-W1." in page
     assert "Scores run from" in page and "The same data as a table" in page
 
 
@@ -204,8 +204,75 @@ def test_charts_are_served_from_the_snapshot(site, site_client, kind):
 
 def test_snapshot_without_charts_has_no_chart_urls(site, site_client):
     assert site_client.get(f"/snapshots/{site.ids.ward_august}/funnel.svg").status_code == 404
+    assert site_client.get(f"/snapshots/{site.ids.ward_august}/funnel.en.svg").status_code == 404
     page = site_client.get(f"/snapshots/{site.ids.ward_august}").text
-    assert "funnel.svg" not in page
+    assert "funnel." not in page and "caterpillar." not in page
+
+
+def chart_texts(client, page: str) -> dict[str, str]:
+    """The visible words of each chart a page shows, fetched as the browser would."""
+    found = {}
+    for src in re.findall(r'<img src="(/snapshots/\d+/\w+\.\w+\.svg)"', page):
+        response = client.get(src)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        found[src] = " | ".join(re.findall(r"<text[^>]*>([^<]+)</text>", response.text))
+    assert len(found) == 2
+    return found
+
+
+VIETNAMESE_CHART_WORDS = (
+    "Biểu đồ phễu",
+    "Điểm và khoảng",
+    "Giới hạn",
+    "Số câu trả lời",
+    "Trung bình nhóm",
+    "so với nhóm",
+)
+ENGLISH_CHART_WORDS = ("Funnel plot", "Scores with", "limits", "Number of answers", "Group average", "than peers")
+
+
+def test_english_snapshot_charts_have_no_vietnamese_words(site, site_client):
+    page = site_client.get(f"/snapshots/{site.ids.ward_september}?lang=en").text
+    charts = chart_texts(site_client, page)
+    words = " | ".join(charts.values())
+    assert "Funnel plot: Wards, September 2026" in words and "Scores with 95% intervals: Wards" in words
+    assert "99.8% limits" in words and "Ward Q1-W1" in words
+    assert not [w for w in VIETNAMESE_CHART_WORDS if w in words]
+
+
+def test_vietnamese_snapshot_charts_have_no_english_words_and_use_decimal_commas(site, site_client):
+    page = site_client.get(f"/snapshots/{site.ids.ward_september}?lang=vi").text
+    charts = chart_texts(site_client, page)
+    words = " | ".join(charts.values())
+    assert "Biểu đồ phễu: Phường, xã, Tháng 9 năm 2026" in words and "Giới hạn 99,8%" in words
+    assert not [w for w in ENGLISH_CHART_WORDS if w in words]
+    assert not re.search(r"\d\.\d+%", words), "a decimal point in a Vietnamese chart"
+
+
+def test_caterpillar_names_ranked_and_flagged_agencies_not_codes(site, site_client):
+    page = site_client.get(f"/snapshots/{site.ids.ward_september}?lang=en").text
+    src = re.search(r'<img src="(/snapshots/\d+/caterpillar\.en\.svg)"', page).group(1)
+    svg = site_client.get(src).text
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", svg)
+    assert "Ward Q1-W1" in labels  # clearly worse than its peers
+    assert "Q1-W1" not in labels and "Q3-P1" not in labels  # codes, and a withheld ward, never appear
+    assert "Every agency, in the table" in page
+
+
+def test_chart_in_an_unknown_language_is_not_found(site, site_client):
+    assert site_client.get(f"/snapshots/{site.ids.ward_september}/funnel.fr.svg").status_code == 404
+    assert site_client.get("/snapshots/999999/funnel.en.svg").status_code == 404
+
+
+def test_chart_in_a_language_is_cached_for_good(site, site_client):
+    first = site_client.get(f"/snapshots/{site.ids.ward_september}/funnel.vi.svg")
+    assert "immutable" in first.headers["Cache-Control"]
+    again = site_client.get(
+        f"/snapshots/{site.ids.ward_september}/funnel.vi.svg", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    english = site_client.get(f"/snapshots/{site.ids.ward_september}/funnel.en.svg")
+    assert english.headers["ETag"] != first.headers["ETag"]
 
 
 def test_agency_page_shows_history_and_family(site, site_client):
