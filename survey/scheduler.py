@@ -20,6 +20,9 @@ from ranking.periods import CITY_TZ
 from survey.publication.jobs import run_publication
 
 log = logging.getLogger(__name__)
+# SMS sent per one-minute run: about 20 a second reach a local gateway from SQLite (two commits each),
+# so a run ends within its minute; a larger queue drains over the next runs.
+SMS_PER_RUN = 1000
 
 
 def run_outbox(app: Flask) -> None:
@@ -31,7 +34,7 @@ def run_outbox(app: Flask) -> None:
     with app.app_context():
         try:
             deliver_pending()
-            deliver_sms()
+            deliver_sms(limit=SMS_PER_RUN)
         except Exception:
             db.session.rollback()
             log.exception("outbox delivery failed; it will be retried")

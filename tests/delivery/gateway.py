@@ -24,6 +24,9 @@ class Gateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
+            wbufsize = -1  # headers and body leave in one write (no Nagle/delayed-ACK stall per request)
+            protocol_version = "HTTP/1.0"
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with gateway.lock:
