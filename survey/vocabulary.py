@@ -47,9 +47,10 @@ BAND_SYMBOLS = {
     "well_below": "▼▼",
 }
 PEER_GROUPS = {
+    "city": _l("City and province administrations"),
     "department": _l("Departments"),
     "district": _l("Districts"),
-    "ward": _l("Wards"),
+    "ward": _l("Wards, communes and special zones"),
     "other": _l("Other agencies"),
 }
 DRIVER_LABELS = {
@@ -70,15 +71,17 @@ RATING_LABELS = {
 }
 
 KIND_LABELS = {
+    "city": _l("City or province"),
     "department": _l("Department"),
     "district": _l("District"),
-    "ward": _l("Ward"),
+    "ward": _l("Ward, commune or special zone"),
     "other": _l("Other"),
 }
 KIND_GROUP_LABELS = {
+    "city": _l("The city and everything under it"),
     "department": _l("Departments"),
     "district": _l("Districts and their wards"),
-    "ward": _l("Wards without a district"),
+    "ward": _l("Wards and communes without a parent"),
     "other": _l("Other agencies"),
 }
 ROLE_LABELS = {
