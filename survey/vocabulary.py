@@ -24,6 +24,12 @@ PLAN_STATUS_LABELS = {
     "done": _l("Done"),
     "dropped": _l("Dropped"),
 }
+# Where an action plan stands on its way to the public site.
+REVIEW_STATE_LABELS = {
+    "under_review": _l("Filed, under review"),
+    "returned": _l("Sent back for changes"),
+    "published": _l("Published"),
+}
 # Worst to best: the order used when sorting by band ("asc" puts the worst first).
 BANDS = ("well_below", "below", "expected", "above", "well_above")
 # The bands that count as "flagged": an agency in one is asked for an action plan.
@@ -125,6 +131,8 @@ AUDIT_ACTION_LABELS = {
     "feedback.export": _l("Exported comments"),
     "plan.create": _l("Filed an action plan"),
     "plan.progress": _l("Updated an action plan"),
+    "plan.update": _l("Changed an action plan before review"),
+    "plan.review": _l("Reviewed an action plan"),
 }
 # Names of the fields that audit entries record before and after a change.
 AUDIT_FIELD_LABELS = {
@@ -136,6 +144,11 @@ AUDIT_FIELD_LABELS = {
     "code": _l("Code"),
     "committed_days": _l("Committed processing days"),
     "due_on": _l("Due date"),
+    "drivers": _l("Aspects of the service it addresses"),
+    "measure": _l("How it will be measured"),
+    "review_state": _l("Review"),
+    "services": _l("Services it addresses"),
+    "target": _l("Target"),
     "email": _l("E-mail"),
     "kind": _l("Kind"),
     "name": _l("Name"),

@@ -44,6 +44,8 @@ from survey.demo.data import (
 from survey.models.base import to_naive_utc
 from survey.scrub import scrub_pii
 
+# How a commune-level unit's name starts, its code's prefix, and the English word for it.
+UNIT_PREFIXES = (("Phường ", "P", "Ward"), ("Xã ", "X", "Commune"), ("Đặc khu ", "DK", "Special Zone"))
 INVITATION_DAYS = 30  # a survey link's lifetime; late answers are drawn inside it
 
 
@@ -108,7 +110,7 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 def _unit_names(unit: str) -> tuple[str, str]:
     """(code, English name) of a commune-level unit named with its prefix ("Phường Sài Gòn")."""
-    for prefix, code_prefix, english in (("Phường ", "P", "Ward"), ("Xã ", "X", "Commune"), ("Đặc khu ", "DK", "Special Zone")):
+    for prefix, code_prefix, english in UNIT_PREFIXES:
         if unit.startswith(prefix):
             bare = unit.removeprefix(prefix)
             return f"{code_prefix}-{_slug(bare)}", f"{_fold(bare)} {english}"

@@ -120,7 +120,7 @@ def _reset_sequences(models: Iterable[type[db.Model]]) -> None:
 
 
 def create_demo_users(agency_by_code: dict[str, Agency]) -> list[str]:
-    """The published demo logins (admin, managers of the worst ward and department and of the city, a viewer); existing e-mails are kept."""
+    """The published demo logins (see ``DEMO_LOGINS``); e-mails that already exist are kept."""
     password_hash = hash_password(DEMO_PASSWORD)
     existing = set(db.session.scalars(select(User.email)))
     created = []

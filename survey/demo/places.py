@@ -87,7 +87,11 @@ AREAS: tuple[Area, ...] = (
             "An Khánh",
         ),
     ),
-    Area("former Củ Chi District", 0.8, _x("Củ Chi", "Tân An Hội", "Thái Mỹ", "An Nhơn Tây", "Nhuận Đức", "Phú Hòa Đông", "Bình Mỹ")),
+    Area(
+        "former Củ Chi District",
+        0.8,
+        _x("Củ Chi", "Tân An Hội", "Thái Mỹ", "An Nhơn Tây", "Nhuận Đức", "Phú Hòa Đông", "Bình Mỹ"),
+    ),
     Area("former Hóc Môn District", 1.0, _x("Hóc Môn", "Bà Điểm", "Xuân Thới Sơn", "Đông Thạnh")),
     Area(
         "former Bình Chánh District",
