@@ -99,6 +99,15 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_choice_message = _l("Choose only from the list.")
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # a value that is not even a number: the same words as any unknown choice
+            raise ValueError(self.invalid_choice_message) from None
 
 
 class PlanForm(FlaskForm):
