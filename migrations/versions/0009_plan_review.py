@@ -1,5 +1,6 @@
 """Action plans carry a target and a measure, name the services and drivers they address, and are
-published only after review by the parent agency (or an admin).
+published only after review by the parent agency (or an admin). Publication notices gather into one
+message per person (``staff_notice``), in the language they last signed in with (``user_account.locale``).
 
 Plans filed before this revision were already public, so they start as published.
 
@@ -46,9 +47,28 @@ def upgrade():
         sa.PrimaryKeyConstraint("plan_id", "service_id", name=op.f("pk_action_plan_service")),
     )
     op.create_index(op.f("ix_action_plan_service_service_id"), "action_plan_service", ["service_id"])
+    op.create_table(
+        "staff_notice",
+        sa.Column("snapshot_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["message_id"], ["outbox_message.id"], name=op.f("fk_staff_notice_message_id_outbox_message")
+        ),
+        sa.ForeignKeyConstraint(["snapshot_id"], ["snapshot.id"], name=op.f("fk_staff_notice_snapshot_id_snapshot")),
+        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_staff_notice_user_id_user_account")),
+        sa.PrimaryKeyConstraint("snapshot_id", "user_id", name=op.f("pk_staff_notice")),
+    )
+    op.create_index(op.f("ix_staff_notice_message_id"), "staff_notice", ["message_id"])
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("locale", sa.String(length=8), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("locale")
+    op.drop_index(op.f("ix_staff_notice_message_id"), table_name="staff_notice")
+    op.drop_table("staff_notice")
     op.drop_index(op.f("ix_action_plan_service_service_id"), table_name="action_plan_service")
     op.drop_table("action_plan_service")
     with op.batch_alter_table("action_plan", schema=None) as batch_op:

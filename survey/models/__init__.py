@@ -6,7 +6,7 @@ from survey.models.case import Case, Invitation
 from survey.models.credentials import ApiKey, User, api_key_agencies
 from survey.models.feedback import Feedback
 from survey.models.integrity import IntegrityFlag, flag_responses
-from survey.models.outbox import OutboxMessage
+from survey.models.outbox import OutboxMessage, StaffNotice
 from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
 from survey.models.response import Answer, Question, QuestionSet, Response
@@ -35,6 +35,7 @@ __all__ = [
     "SignInThrottle",
     "Snapshot",
     "SnapshotEntry",
+    "StaffNotice",
     "StaffSession",
     "User",
     "api_key_agencies",
