@@ -194,6 +194,12 @@ MINT_SOURCES = {
     "csv_import": _l("CSV import"),
     "counter": _l("Counter device"),
 }
+# How the case came in (Case.channel): the dashboard compares satisfaction across them.
+CASE_CHANNELS = {
+    "online": _l("Online"),
+    "counter": _l("At the counter"),
+    "post": _l("By post"),
+}
 # How a response was answered (Response.channel). "assisted" answers never count in the ranking.
 ANSWER_CHANNELS = {
     "sms": _l("SMS link"),

@@ -121,7 +121,7 @@ class PlanForm(FlaskForm):
     target = StringField(
         _l("Target"),
         validators=[DataRequired(_l("State the figure you aim for.")), Length(max=300)],
-        description=_l("The figure you aim for, for example: 85% satisfied with birth registration."),
+        description=_l("The figure you aim for, for example: 85 in 100 citizens satisfied with birth registration."),
     )
     measure = TextAreaField(
         _l("How it will be measured"),

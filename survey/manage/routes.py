@@ -31,6 +31,7 @@ from survey.manage.choices import (
     plan_service_choices,
     service_choices,
 )
+from survey.manage.comparison import channel_comparison, comments_by_service, flagged_below, service_comparison
 from survey.manage.export import csv_lines
 from survey.manage.figures import (
     current_flag,
@@ -76,6 +77,7 @@ from survey.models.agency import subtree_ids
 from survey.public import formatting
 from survey.vocabulary import (
     BAND_LABELS,
+    CASE_CHANNELS,
     DRIVER_LABELS,
     FEEDBACK_STATUS_LABELS,
     PLAN_STATUS_LABELS,
@@ -133,6 +135,8 @@ def dashboard():
     flag = current_flag(agency)
     plans = plans_for([agency.id])
     points = trend(agency)
+    start = now - DRIVER_WINDOW
+    by_service = service_comparison(agency, start, now)
     return render_template(
         "manage/dashboard.html",
         agency=agency,
@@ -148,6 +152,11 @@ def dashboard():
         plans=plans,
         window_days=DRIVER_WINDOW.days,
         comments=comment_counts(subtree_ids(agency.id)),
+        by_service=by_service,
+        by_channel=channel_comparison(agency, start, now),
+        service_comments=comments_by_service(agency, start, now),
+        flagged_below=flagged_below(agency),
+        channel_labels=CASE_CHANNELS,
     )
 
 
