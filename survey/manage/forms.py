@@ -13,17 +13,16 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ranking.periods import CITY_TZ
 from survey.bounds import DateInRange
+from survey.choice_fields import CheckboxListField
 from survey.manage.triage import REPLY_MAX
 from survey.vocabulary import (
     DRIVER_LABELS,
@@ -92,23 +91,6 @@ class BulkForm(FlaskForm):
 
 def today_in_city() -> date:
     return datetime.now(CITY_TZ).date()
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices as a list of checkboxes: usable without JavaScript or Ctrl/⌘-clicks."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid_choice_message = _l("Choose only from the list.")
-
-    def process_formdata(self, valuelist: list) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:  # a value that is not even a number: the same words as any unknown choice
-            raise ValueError(self.invalid_choice_message) from None
 
 
 class PlanForm(FlaskForm):
