@@ -23,6 +23,13 @@ DEMO_LOGINS: list[tuple[str, str, str | None]] = [
     ("quanly.thanhpho@demo.gov.vn", "manager", CITY[0]),
     ("viewer.thanhpho@demo.gov.vn", "viewer", CITY[0]),
 ]
+# What each login is for, as the banner of `make run` says it.
+DEMO_LOGIN_NOTES = {
+    "quanly.binhhunghoa@demo.gov.vn": "Phường Bình Hưng Hòa, the clearly worst ward",
+    "quanly.soxaydung@demo.gov.vn": "Sở Xây dựng, the clearly worst department",
+    "quanly.thanhpho@demo.gov.vn": "the city; reviews wards' and departments' action plans",
+    "viewer.thanhpho@demo.gov.vn": "the city, read only: which agencies are flagged, for how long",
+}
 
 # --- Services: (code, Vietnamese, English, category, committed days) ----------------------
 SERVICES: tuple[tuple[str, str, str, str, int], ...] = (
@@ -197,6 +204,7 @@ __all__ = [
     "AREAS",
     "CITY",
     "DEMO_LOGINS",
+    "DEMO_LOGIN_NOTES",
     "DEMO_PASSWORD",
     "DEPARTMENTS",
     "SERVICES",

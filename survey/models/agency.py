@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey.extensions import db
 from survey.models.base import utcnow
 
-AGENCY_KINDS = ("city", "department", "district", "ward", "other")
+AGENCY_KINDS = ("department", "district", "ward", "city", "other")  # the first is the form's default
 # Which kinds of agency may sit directly under which: the parent picker offers only these, and the
 # form refuses others. Since July 2025 Vietnam has two levels: the city (or province) holds its
 # departments and its wards and communes ("ward" is any commune-level unit); a ward may still sit
