@@ -17,14 +17,17 @@ from survey.models import Agency, AuditLog, PeerGroup, Service, User
 from survey.vocabulary import (
     AUDIT_ACTION_LABELS,
     AUDIT_FIELD_LABELS,
+    DRIVER_LABELS,
+    FACTOR_LABELS,
     FEEDBACK_STATUS_LABELS,
     KIND_LABELS,
     PLAN_STATUS_LABELS,
+    REVIEW_STATE_LABELS,
     ROLE_LABELS,
 )
 
 # Fields whose stored values are codes with a label of their own.
-VALUE_LABELS = {"role": ROLE_LABELS, "kind": KIND_LABELS}
+VALUE_LABELS = {"role": ROLE_LABELS, "kind": KIND_LABELS, "review_state": REVIEW_STATE_LABELS}
 STATUS_LABELS = {**PLAN_STATUS_LABELS, **FEEDBACK_STATUS_LABELS}
 TARGET_MODELS = {
     "user": (User, "email"),
@@ -52,7 +55,8 @@ def value_words(field: str, value: Any) -> str:
     if field in VALUE_LABELS:
         return str(VALUE_LABELS[field].get(value, value))
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
+        names = {**DRIVER_LABELS, **FACTOR_LABELS} if field == "drivers" else {}
+        return ", ".join(str(names.get(item, item)) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)

@@ -24,6 +24,12 @@ PLAN_STATUS_LABELS = {
     "done": _l("Done"),
     "dropped": _l("Dropped"),
 }
+# Where an action plan stands on its way to the public site.
+REVIEW_STATE_LABELS = {
+    "under_review": _l("Filed, under review"),
+    "returned": _l("Sent back for changes"),
+    "published": _l("Published"),
+}
 # Worst to best: the order used when sorting by band ("asc" puts the worst first).
 BANDS = ("well_below", "below", "expected", "above", "well_above")
 # The bands that count as "flagged": an agency in one is asked for an action plan.
@@ -47,9 +53,10 @@ BAND_SYMBOLS = {
     "well_below": "▼▼",
 }
 PEER_GROUPS = {
+    "city": _l("City and province administrations"),
     "department": _l("Departments"),
     "district": _l("Districts"),
-    "ward": _l("Wards"),
+    "ward": _l("Wards, communes and special zones"),
     "other": _l("Other agencies"),
 }
 DRIVER_LABELS = {
@@ -78,15 +85,17 @@ RATING_LABELS = {
 }
 
 KIND_LABELS = {
+    "city": _l("City or province"),
     "department": _l("Department"),
     "district": _l("District"),
-    "ward": _l("Ward"),
+    "ward": _l("Ward, commune or special zone"),
     "other": _l("Other"),
 }
 KIND_GROUP_LABELS = {
+    "city": _l("The city and everything under it"),
     "department": _l("Departments"),
     "district": _l("Districts and their wards"),
-    "ward": _l("Wards without a district"),
+    "ward": _l("Wards and communes without a parent"),
     "other": _l("Other agencies"),
 }
 ROLE_LABELS = {
@@ -131,6 +140,8 @@ AUDIT_ACTION_LABELS = {
     "feedback.export": _l("Exported comments"),
     "plan.create": _l("Filed an action plan"),
     "plan.progress": _l("Updated an action plan"),
+    "plan.update": _l("Changed an action plan before review"),
+    "plan.review": _l("Reviewed an action plan"),
 }
 # Names of the fields that audit entries record before and after a change.
 AUDIT_FIELD_LABELS = {
@@ -142,6 +153,11 @@ AUDIT_FIELD_LABELS = {
     "code": _l("Code"),
     "committed_days": _l("Committed processing days"),
     "due_on": _l("Due date"),
+    "drivers": _l("Aspects of the service it addresses"),
+    "measure": _l("How it will be measured"),
+    "review_state": _l("Review"),
+    "services": _l("Services it addresses"),
+    "target": _l("Target"),
     "email": _l("E-mail"),
     "kind": _l("Kind"),
     "name": _l("Name"),
@@ -186,6 +202,12 @@ MINT_SOURCES = {
     "upload": _l("Admin upload"),
     "csv_import": _l("CSV import"),
     "counter": _l("Counter device"),
+}
+# How the case came in (Case.channel): the dashboard compares satisfaction across them.
+CASE_CHANNELS = {
+    "online": _l("Online"),
+    "counter": _l("At the counter"),
+    "post": _l("By post"),
 }
 # How a response was answered (Response.channel). "assisted" answers never count in the ranking.
 ANSWER_CHANNELS = {

@@ -12,6 +12,7 @@ from sqlalchemy import Integer, func, select
 
 from survey import create_app
 from survey.demo import DEMO_LOGINS, WORST_WARD_CODE, database_is_empty, load_demo
+from survey.demo.data import WORST_DEPARTMENT_CODE
 from survey.extensions import db
 from survey.models import Agency, Answer, Case, Invitation, Response, Service, User
 from survey.tokens import response_link_hash, token_for_salt
@@ -31,20 +32,45 @@ def city_month(moment: datetime) -> str:
 
 
 def test_city_shape(demo: DemoCity):
+    """Two levels since July 2025: the city holds its departments and 168 commune-level units."""
     kinds = Counter(db.session.scalars(select(Agency.kind)))
-    assert kinds["district"] == 22
-    assert 280 <= kinds["ward"] <= 320
-    assert 18 <= kinds["department"] <= 22
+    assert kinds["city"] == 1 and kinds["district"] == 0
+    assert kinds["ward"] == 168
+    assert 15 <= kinds["department"] <= 20
     assert 28 <= db.session.scalar(select(func.count()).select_from(Service)) <= 40
     agencies = db.session.scalars(select(Agency)).all()
     assert all(a.peer_group == a.kind for a in agencies)
-    assert all(a.parent is not None and a.parent.kind == "district" for a in agencies if a.kind == "ward")
-    assert all(a.parent is None for a in agencies if a.kind != "ward")
-    names = {a.code: a for a in agencies}
-    assert names["SO-TP"].name_vi == "Sở Tư pháp" and names["SO-TP"].name_en == "Department of Justice"
-    assert names["Q1-BENNGHE"].name_vi == "Phường Bến Nghé" and names["Q1-BENNGHE"].parent.code == "Q1"
+    [city] = [a for a in agencies if a.kind == "city"]
+    assert all(a.parent is city for a in agencies if a is not city)
+    prefixes = Counter(a.name_vi.split()[0] for a in agencies if a.kind == "ward")
+    assert prefixes == {"Phường": 113, "Xã": 54, "Đặc": 1}
+    names = {a.name_vi: a for a in agencies}
+    # Units as the 2025 resolution named them, e.g. the four wards of the former District 1.
+    for ward in ("Phường Sài Gòn", "Phường Tân Định", "Phường Bến Thành", "Phường Cầu Ông Lãnh", "Đặc khu Côn Đảo"):
+        assert ward in names
+    assert names["Phường Sài Gòn"].name_en == "Sai Gon Ward"
+    assert not any(a.name_vi.startswith(("Quận", "Huyện", "Thị trấn")) for a in agencies)
+    # Post-merger departments only: no Planning and Investment, no Transport, no Labour.
+    assert {"Sở Tài chính", "Sở Nông nghiệp và Môi trường", "Sở Nội vụ"} <= set(names)
+    assert not {"Sở Kế hoạch và Đầu tư", "Sở Giao thông vận tải", "Sở Lao động - Thương binh và Xã hội"} & set(names)
     assert not database_is_empty()
-    assert "22 districts" in demo.summary
+    assert "no districts, 168 commune-level units (113 wards, 54 communes, 1 special zone)" in demo.summary
+
+
+def test_a_province_may_keep_a_district_level():
+    """The hierarchy is data: an area with a district becomes an agency holding its units."""
+    import numpy as np
+
+    from survey.demo.generator import _area_specs
+    from survey.demo.places import Area
+
+    area = Area("a district", 1.0, ("Phường Một", "Xã Hai"), district=("H-MOT", "Huyện Một", "One District"))
+    specs = _area_specs(area, "TINH", set(), np.random.default_rng(1))
+    assert [(s.code, s.kind, s.parent_code) for s in specs] == [
+        ("H-MOT", "district", "TINH"),
+        ("P-MOT", "ward", "H-MOT"),
+        ("X-HAI", "ward", "H-MOT"),
+    ]
 
 
 def test_every_month_has_cases_and_responses(demo: DemoCity):
@@ -97,15 +123,16 @@ def test_comments_are_scrubbed(demo: DemoCity):
     assert any("[***]" in c for c in comments)
 
 
-def test_worst_ward_is_flagged_material_and_has_a_manager(demo: DemoCity):
-    rows = db.session.execute(
-        select(Agency.code, func.count(Response.overall), func.sum((Response.overall >= 4).cast(Integer)))
-        .join(Response, Response.agency_id == Agency.id)
-        .where(Agency.kind == "ward")
-        .group_by(Agency.code)
-    ).all()
-    rates = {code: positive / n for code, n, positive in rows if n >= 30}
-    assert min(rates, key=rates.get) == WORST_WARD_CODE
+def test_worst_ward_and_department_are_material_and_have_a_manager(demo: DemoCity):
+    for kind, worst in (("ward", WORST_WARD_CODE), ("department", WORST_DEPARTMENT_CODE)):
+        rows = db.session.execute(
+            select(Agency.code, func.count(Response.overall), func.sum((Response.overall >= 4).cast(Integer)))
+            .join(Response, Response.agency_id == Agency.id)
+            .where(Agency.kind == kind)
+            .group_by(Agency.code)
+        ).all()
+        rates = {code: positive / n for code, n, positive in rows if n >= 30}
+        assert min(rates, key=rates.get) == worst
     users = {u.email: u for u in db.session.scalars(select(User))}
     for email, role, agency_code in DEMO_LOGINS:
         assert users[email].role == role

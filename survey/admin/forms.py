@@ -17,7 +17,6 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -30,6 +29,7 @@ from survey.admin.accounts import email_taken
 from survey.admin.agencies import code_taken
 from survey.admin.peer_groups import peer_group_taken
 from survey.bounds import DateInRange
+from survey.choice_fields import CheckboxListField
 from survey.models import Service
 from survey.models.agency import AGENCY_KINDS, PARENT_KINDS
 from survey.models.credentials import ROLES
@@ -189,14 +189,13 @@ class UserForm(FlaskForm):
 class ApiKeyForm(FlaskForm):
     name = text_field(_l("Name of the system using the key"), 120)
     all_agencies = BooleanField(_l("All agencies (no restriction)"))
-    agencies = SelectMultipleField(
+    agencies = CheckboxListField(
         _l("Agencies this key may post cases for"),
         coerce=int,
         choices=[],
         invalid_choice_message=BAD_CHOICE,
         invalid_value_message=BAD_CHOICE,
-        description=_l("Hold Ctrl (or ⌘ on a Mac) to choose several."),
-        render_kw={"size": 12},
+        description=_l("Tick each agency; to find one, type part of its code or name and press Find."),
     )
     include_subagencies = BooleanField(_l("Include their sub-agencies"), default=True)
     submit = SubmitField(_l("Create key"))

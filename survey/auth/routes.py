@@ -60,6 +60,7 @@ def sign_in():
         if result.ok:
             session.clear()  # a fresh session on privilege change (no fixation)
             open_session(result.user)
+            result.user.locale = current_locale()  # e-mails to this person follow the language they use
             db.session.commit()
             login_user(result.user)
             return redirect(requested or home_for(result.user), code=303)

@@ -43,6 +43,7 @@ def banner() -> None:
     from flask import current_app
 
     from survey.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from survey.demo.data import DEMO_LOGIN_NOTES
     from survey.demo.schemes import AUDITOR_LOGIN
 
     base = current_app.config["BASE_URL"].rstrip("/")
@@ -59,12 +60,21 @@ def banner() -> None:
         f"  API (OpenAPI 3.1)      {base}/api/v1/openapi.json",
         f"  A survey link to try   {survey_link}",
         f"  Staff sign-in          {base}/auth/sign-in   (password for every demo login: {DEMO_PASSWORD})",
-        *(f"    {role:<8} {email}  ({code or 'all agencies'})" for email, role, code in DEMO_LOGINS),
+        *(
+            f"    {role:<8} {email}  ({login_scope(email, code, DEMO_LOGIN_NOTES)})"
+            for email, role, code in DEMO_LOGINS
+        ),
         f"    {'auditor':<8} {AUDITOR_LOGIN}  (integrity flags of every agency)",
         "  More links: flask --app wsgi demo link",
         "",
     ]
     click.echo("\n".join(lines))
+
+
+def login_scope(email: str, code: str | None, notes: dict[str, str]) -> str:
+    """ "P-BINHHUNGHOA: Phường Bình Hưng Hòa, the clearly worst ward" for the banner."""
+    scope = code or "all agencies"
+    return f"{scope}: {notes[email]}" if email in notes else scope
 
 
 def new_demo_link(agency_code: str | None) -> tuple[str, str]:

@@ -6,9 +6,9 @@ worse or better than their peers (see ``survey.demo.generator.latent_profile``).
 
 from __future__ import annotations
 
-DISTRICT_MEDIAN_CASES = 230.0  # per month, before the district's size factor
-WARD_MEDIAN_CASES = 16.0  # per month, before the district's size factor
+WARD_MEDIAN_CASES = 60.0  # per month, before the area's size factor (wards took over district work in 2025)
 WORST_WARD_CASES = 220.0  # the clearly worse ward is busy enough to be flagged
+WORST_DEPARTMENT_CASES = 700.0  # and so is the clearly worse department
 SEASON = {1: 0.9, 2: 0.75, 12: 1.1}  # Tết slows January and February; December rushes
 CITY_SATISFACTION = 0.92
 # Shift of the log-odds of "satisfied" by service category (land disappoints, civil status pleases).

@@ -1,24 +1,39 @@
-"""The demo city's places and procedures: services, departments, districts and their wards.
+"""The demo city's places and procedures: services, the city and its departments, demo logins.
 
-Names and codes follow Ho Chi Minh City before the 2025 merger; volumes are cases per full
-month before the generator's noise. The generator (``survey.demo.generator``) reads these
-tables in order, so reordering them changes the generated city.
+Ho Chi Minh City as it is since 1 July 2025: two levels of local government, the city's
+departments after the 2025 mergers, and 168 commune-level units directly under the city
+(``survey.demo.places``). Volumes are cases per full month before the generator's noise.
+The generator (``survey.demo.generator``) reads these tables in order, so reordering them
+changes the generated city.
 """
 
 from __future__ import annotations
 
+from survey.demo.places import AREAS, CITY, Area
+
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - the published password of the demo logins
-WORST_WARD_CODE = "BTAN-BINHHUNGHOAA"
+WORST_WARD_CODE = "P-BINHHUNGHOA"
+WORST_DEPARTMENT_CODE = "SO-XD"
 DEMO_LOGINS: list[tuple[str, str, str | None]] = [
     ("admin@demo.gov.vn", "admin", None),
-    ("quanly.binhhunghoaa@demo.gov.vn", "manager", WORST_WARD_CODE),
-    # a read-only viewer of the worst ward's district (Bình Tân) and all its wards
-    ("viewer.binhtan@demo.gov.vn", "viewer", "BTAN"),
+    ("quanly.binhhunghoa@demo.gov.vn", "manager", WORST_WARD_CODE),
+    ("quanly.soxaydung@demo.gov.vn", "manager", WORST_DEPARTMENT_CODE),
+    # The city's own officials: the manager reviews the plans of every ward and department,
+    # the viewer reads everything (which agencies are flagged, and for how long).
+    ("quanly.thanhpho@demo.gov.vn", "manager", CITY[0]),
+    ("viewer.thanhpho@demo.gov.vn", "viewer", CITY[0]),
 ]
+# What each login is for, as the banner of `make run` says it.
+DEMO_LOGIN_NOTES = {
+    "quanly.binhhunghoa@demo.gov.vn": "Phường Bình Hưng Hòa, the clearly worst ward",
+    "quanly.soxaydung@demo.gov.vn": "Sở Xây dựng, the clearly worst department",
+    "quanly.thanhpho@demo.gov.vn": "the city; reviews wards' and departments' action plans",
+    "viewer.thanhpho@demo.gov.vn": "the city, read only: which agencies are flagged, for how long",
+}
 
 # --- Services: (code, Vietnamese, English, category, committed days) ----------------------
 SERVICES: tuple[tuple[str, str, str, str, int], ...] = (
-    # Ward level
+    # Commune level (wards, communes, the special zone)
     ("HT-KHAISINH", "Đăng ký khai sinh", "Birth registration", "civil-status", 1),
     ("HT-KETHON", "Đăng ký kết hôn", "Marriage registration", "civil-status", 1),
     ("HT-KHAITU", "Đăng ký khai tử", "Death registration", "civil-status", 1),
@@ -27,7 +42,7 @@ SERVICES: tuple[tuple[str, str, str, str, int], ...] = (
     ("CT-CHUKY", "Chứng thực chữ ký", "Signature certification", "certification", 1),
     ("CT-HOPDONG", "Chứng thực hợp đồng, giao dịch", "Certification of contracts and transactions", "certification", 2),
     ("XH-TROCAP", "Trợ cấp xã hội hằng tháng", "Monthly social allowance", "social", 15),
-    # District level
+    # District level before July 2025; now at commune level or, for land changes and food safety, a department
     ("DD-GCNLANDAU", "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu", "First land-use right certificate", "land", 30),
     ("DD-BIENDONG", "Đăng ký biến động quyền sử dụng đất", "Registration of a land-use right change", "land", 10),
     ("DD-CHUYENMD", "Chuyển mục đích sử dụng đất", "Change of land-use purpose", "land", 15),
@@ -78,7 +93,7 @@ SERVICES: tuple[tuple[str, str, str, str, int], ...] = (
         "construction",
         20,
     ),
-    ("GT-GPLX", "Đổi giấy phép lái xe", "Driving licence exchange", "transport", 5),
+    ("GT-PHUHIEU", "Cấp phù hiệu xe kinh doanh vận tải", "Badge for a commercial transport vehicle", "transport", 2),
     (
         "LD-GPLD",
         "Cấp giấy phép lao động cho người lao động nước ngoài",
@@ -110,314 +125,91 @@ SERVICES: tuple[tuple[str, str, str, str, int], ...] = (
     ),
     ("KH-CGCN", "Đăng ký chuyển giao công nghệ", "Technology transfer registration", "business", 15),
     ("NV-HOI", "Phê duyệt điều lệ hội", "Approval of an association charter", "justice", 30),
+    (
+        "TG-SINHHOAT",
+        "Đăng ký sinh hoạt tôn giáo tập trung",
+        "Registration of a place of collective religious activity",
+        "justice",
+        20,
+    ),
 )
 
-# Relative case mix of the procedures wards and districts handle.
+# Relative case mix at commune level: since July 2025 wards and communes also handle most of
+# what districts did (first land certificates, house permits, household businesses).
 WARD_SERVICE_MIX = {
-    "HT-KHAISINH": 18,
-    "HT-KETHON": 6,
-    "HT-KHAITU": 5,
-    "HT-XNHONNHAN": 10,
-    "CT-BANSAO": 35,
-    "CT-CHUKY": 12,
-    "CT-HOPDONG": 8,
-    "XH-TROCAP": 4,
-}
-DISTRICT_SERVICE_MIX = {
-    "DD-GCNLANDAU": 8,
-    "DD-BIENDONG": 20,
-    "DD-CHUYENMD": 5,
-    "XD-GPXDNHA": 14,
-    "KD-HKD": 18,
-    "KD-ATTP": 5,
-    "HT-KSNN": 4,
-    "CT-BANSAO": 20,
+    "HT-KHAISINH": 14,
+    "HT-KETHON": 5,
+    "HT-KHAITU": 4,
+    "HT-XNHONNHAN": 8,
+    "CT-BANSAO": 30,
+    "CT-CHUKY": 9,
+    "CT-HOPDONG": 6,
+    "XH-TROCAP": 3,
+    "DD-GCNLANDAU": 3,
+    "DD-CHUYENMD": 2,
+    "XD-GPXDNHA": 5,
+    "KD-HKD": 7,
+    "HT-KSNN": 1,
 }
 
 # --- Departments: (code, Vietnamese, English, cases per month, {service: weight}) ----------
+# After the 2025 mergers: Finance took Planning and Investment; Agriculture and Environment,
+# Construction and Transport, Science and Information, Home Affairs and Labour became one each;
+# food safety became a department of its own.
 DEPARTMENTS: tuple[tuple[str, str, str, float, dict[str, int]], ...] = (
-    ("SO-TP", "Sở Tư pháp", "Department of Justice", 1300, {"TP-LLTP": 1}),
-    ("SO-KHDT", "Sở Kế hoạch và Đầu tư", "Department of Planning and Investment", 1000, {"KD-DNTL": 9, "KD-DAUTU": 1}),
+    ("SO-TP", "Sở Tư pháp", "Department of Justice", 1500, {"TP-LLTP": 1}),
+    ("SO-TC", "Sở Tài chính", "Department of Finance", 1400, {"KD-DNTL": 9, "KD-DAUTU": 1}),
     (
-        "SO-TNMT",
-        "Sở Tài nguyên và Môi trường",
-        "Department of Natural Resources and Environment",
-        350,
-        {"DD-GCNTOCHUC": 4, "MT-DTM": 1},
+        "SO-NNMT",
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+        2600,
+        {"DD-BIENDONG": 14, "DD-GCNTOCHUC": 2, "MT-DTM": 1, "NN-KIEMDICH": 1},
     ),
-    ("SO-XD", "Sở Xây dựng", "Department of Construction", 150, {"XD-GPXDCT": 1}),
-    ("SO-GTVT", "Sở Giao thông vận tải", "Department of Transport", 1300, {"GT-GPLX": 1}),
+    ("SO-XD", "Sở Xây dựng", "Department of Construction", 700, {"GT-PHUHIEU": 5, "XD-GPXDCT": 1}),
     (
-        "SO-LDTBXH",
-        "Sở Lao động - Thương binh và Xã hội",
-        "Department of Labour, Invalids and Social Affairs",
-        900,
-        {"LD-THATNGHIEP": 3, "LD-GPLD": 1},
+        "SO-NV",
+        "Sở Nội vụ",
+        "Department of Home Affairs",
+        1100,
+        {"LD-THATNGHIEP": 6, "LD-GPLD": 2, "NV-HOI": 1},
     ),
-    ("SO-YT", "Sở Y tế", "Department of Health", 120, {"YT-CCHN": 1}),
-    ("SO-GDDT", "Sở Giáo dục và Đào tạo", "Department of Education and Training", 60, {"GD-VANBANG": 1}),
-    ("SO-CT", "Sở Công Thương", "Department of Industry and Trade", 80, {"CTH-RUOU": 1}),
-    ("SO-DL", "Sở Du lịch", "Department of Tourism", 40, {"DL-HDV": 1}),
-    ("SO-VHTT", "Sở Văn hóa và Thể thao", "Department of Culture and Sports", 50, {"VH-BIEUDIEN": 1}),
+    ("SO-YT", "Sở Y tế", "Department of Health", 150, {"YT-CCHN": 1}),
+    ("SO-GDDT", "Sở Giáo dục và Đào tạo", "Department of Education and Training", 80, {"GD-VANBANG": 1}),
+    ("SO-CT", "Sở Công Thương", "Department of Industry and Trade", 110, {"CTH-RUOU": 1}),
+    ("SO-DL", "Sở Du lịch", "Department of Tourism", 50, {"DL-HDV": 1}),
     (
-        "SO-NNPTNT",
-        "Sở Nông nghiệp và Phát triển nông thôn",
-        "Department of Agriculture and Rural Development",
-        30,
-        {"NN-KIEMDICH": 1},
+        "SO-VHTT",
+        "Sở Văn hóa và Thể thao",
+        "Department of Culture and Sports",
+        70,
+        {"VH-BIEUDIEN": 3, "TT-XUATBAN": 1},
     ),
-    ("SO-QHKT", "Sở Quy hoạch - Kiến trúc", "Department of Planning and Architecture", 90, {"QH-THONGTIN": 1}),
-    ("SO-TTTT", "Sở Thông tin và Truyền thông", "Department of Information and Communications", 15, {"TT-XUATBAN": 1}),
-    ("SO-NGV", "Sở Ngoại vụ", "Department of Foreign Affairs", 25, {"NG-ABTC": 1}),
-    ("SO-KHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", 8, {"KH-CGCN": 1}),
-    ("SO-NV", "Sở Nội vụ", "Department of Home Affairs", 5, {"NV-HOI": 1}),
-    ("BQL-ATTP", "Ban Quản lý An toàn thực phẩm", "Food Safety Management Board", 70, {"KD-ATTP": 1}),
+    ("SO-QHKT", "Sở Quy hoạch - Kiến trúc", "Department of Planning and Architecture", 110, {"QH-THONGTIN": 1}),
+    ("SO-KHCN", "Sở Khoa học và Công nghệ", "Department of Science and Technology", 15, {"KH-CGCN": 1}),
+    ("SO-NG", "Sở Ngoại vụ", "Department of Foreign Affairs", 30, {"NG-ABTC": 1}),
+    ("SO-ATTP", "Sở An toàn thực phẩm", "Department of Food Safety", 160, {"KD-ATTP": 1}),
+    ("SO-DTTG", "Sở Dân tộc và Tôn giáo", "Department of Ethnic and Religious Affairs", 10, {"TG-SINHHOAT": 1}),
     (
         "BQL-HEPZA",
         "Ban Quản lý các Khu chế xuất và công nghiệp",
         "Export Processing and Industrial Zones Authority",
-        45,
+        90,
         {"KD-DAUTU": 1},
     ),
-    ("BQL-SHTP", "Ban Quản lý Khu Công nghệ cao", "Saigon Hi-Tech Park Authority", 10, {"KD-DAUTU": 1}),
+    ("BQL-SHTP", "Ban Quản lý Khu Công nghệ cao", "Saigon Hi-Tech Park Authority", 15, {"KD-DAUTU": 1}),
 )
 
-
-def _xa(*names: str) -> tuple[str, ...]:
-    return tuple(f"Xã {name}" for name in names)
-
-
-# --- Districts: (code, Vietnamese, English, size factor, wards) ---------------------------
-# A ward is a number ("Phường 4, Quận 8"), a name ("Phường Bến Nghé"), or a name that already
-# carries its prefix ("Xã …", "Thị trấn …").
-DISTRICTS: tuple[tuple[str, str, str, float, tuple[str | int, ...]], ...] = (
-    (
-        "Q1",
-        "Quận 1",
-        "District 1",
-        1.4,
-        (
-            "Bến Nghé",
-            "Bến Thành",
-            "Cầu Kho",
-            "Cầu Ông Lãnh",
-            "Cô Giang",
-            "Đa Kao",
-            "Nguyễn Cư Trinh",
-            "Nguyễn Thái Bình",
-            "Phạm Ngũ Lão",
-            "Tân Định",
-        ),
-    ),
-    ("Q3", "Quận 3", "District 3", 1.0, ("Võ Thị Sáu", 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14)),
-    ("Q4", "Quận 4", "District 4", 0.7, (1, 2, 3, 4, 6, 8, 9, 10, 13, 14, 15, 16, 18)),
-    ("Q5", "Quận 5", "District 5", 0.8, tuple(range(1, 15))),
-    ("Q6", "Quận 6", "District 6", 0.9, tuple(range(1, 15))),
-    (
-        "Q7",
-        "Quận 7",
-        "District 7",
-        1.3,
-        (
-            "Bình Thuận",
-            "Phú Mỹ",
-            "Phú Thuận",
-            "Tân Hưng",
-            "Tân Kiểng",
-            "Tân Phong",
-            "Tân Phú",
-            "Tân Quy",
-            "Tân Thuận Đông",
-            "Tân Thuận Tây",
-        ),
-    ),
-    ("Q8", "Quận 8", "District 8", 1.0, tuple(range(1, 17))),
-    ("Q10", "Quận 10", "District 10", 0.9, tuple(range(1, 15))),
-    ("Q11", "Quận 11", "District 11", 0.8, tuple(range(1, 17))),
-    (
-        "Q12",
-        "Quận 12",
-        "District 12",
-        1.5,
-        (
-            "An Phú Đông",
-            "Đông Hưng Thuận",
-            "Hiệp Thành",
-            "Tân Chánh Hiệp",
-            "Tân Hưng Thuận",
-            "Tân Thới Hiệp",
-            "Tân Thới Nhất",
-            "Thạnh Lộc",
-            "Thạnh Xuân",
-            "Thới An",
-            "Trung Mỹ Tây",
-        ),
-    ),
-    (
-        "BTHANH",
-        "Quận Bình Thạnh",
-        "Binh Thanh District",
-        1.4,
-        (1, 2, 3, 5, 6, 7, 11, 12, 13, 14, 15, 17, 19, 21, 22, 24, 25, 26, 27, 28),
-    ),
-    ("GVAP", "Quận Gò Vấp", "Go Vap District", 1.5, (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)),
-    ("PNHUAN", "Quận Phú Nhuận", "Phu Nhuan District", 0.7, (1, 2, 4, 5, 7, 8, 9, 10, 11, 13, 15, 17)),
-    ("TBINH", "Quận Tân Bình", "Tan Binh District", 1.3, tuple(range(1, 16))),
-    (
-        "TPHU",
-        "Quận Tân Phú",
-        "Tan Phu District",
-        1.2,
-        (
-            "Hiệp Tân",
-            "Hòa Thạnh",
-            "Phú Thạnh",
-            "Phú Thọ Hòa",
-            "Phú Trung",
-            "Sơn Kỳ",
-            "Tân Quý",
-            "Tân Sơn Nhì",
-            "Tân Thành",
-            "Tân Thới Hòa",
-            "Tây Thạnh",
-        ),
-    ),
-    (
-        "BTAN",
-        "Quận Bình Tân",
-        "Binh Tan District",
-        1.8,
-        (
-            "An Lạc",
-            "An Lạc A",
-            "Bình Hưng Hòa",
-            "Bình Hưng Hòa A",
-            "Bình Hưng Hòa B",
-            "Bình Trị Đông",
-            "Bình Trị Đông A",
-            "Bình Trị Đông B",
-            "Tân Tạo",
-            "Tân Tạo A",
-        ),
-    ),
-    (
-        "TDUC",
-        "Thành phố Thủ Đức",
-        "Thu Duc City",
-        2.6,
-        (
-            "An Khánh",
-            "An Lợi Đông",
-            "An Phú",
-            "Bình Chiểu",
-            "Bình Thọ",
-            "Bình Trưng Đông",
-            "Bình Trưng Tây",
-            "Cát Lái",
-            "Hiệp Bình Chánh",
-            "Hiệp Bình Phước",
-            "Hiệp Phú",
-            "Linh Chiểu",
-            "Linh Đông",
-            "Linh Trung",
-            "Long Bình",
-            "Long Thạnh Mỹ",
-            "Phước Long A",
-            "Tam Bình",
-            "Thảo Điền",
-            "Thủ Thiêm",
-        ),
-    ),
-    (
-        "CCHI",
-        "Huyện Củ Chi",
-        "Cu Chi District",
-        1.0,
-        (
-            "Thị trấn Củ Chi",
-            *_xa(
-                "An Nhơn Tây",
-                "An Phú",
-                "Bình Mỹ",
-                "Hòa Phú",
-                "Nhuận Đức",
-                "Phạm Văn Cội",
-                "Phú Hòa Đông",
-                "Phú Mỹ Hưng",
-                "Phước Hiệp",
-                "Phước Thạnh",
-                "Phước Vĩnh An",
-                "Tân An Hội",
-                "Tân Phú Trung",
-                "Tân Thạnh Đông",
-                "Tân Thạnh Tây",
-                "Tân Thông Hội",
-                "Thái Mỹ",
-                "Trung An",
-                "Trung Lập Hạ",
-            ),
-        ),
-    ),
-    (
-        "HMON",
-        "Huyện Hóc Môn",
-        "Hoc Mon District",
-        1.1,
-        (
-            "Thị trấn Hóc Môn",
-            *_xa(
-                "Bà Điểm",
-                "Đông Thạnh",
-                "Nhị Bình",
-                "Tân Hiệp",
-                "Tân Thới Nhì",
-                "Tân Xuân",
-                "Thới Tam Thôn",
-                "Trung Chánh",
-                "Xuân Thới Đông",
-                "Xuân Thới Sơn",
-                "Xuân Thới Thượng",
-            ),
-        ),
-    ),
-    (
-        "BCHANH",
-        "Huyện Bình Chánh",
-        "Binh Chanh District",
-        1.3,
-        (
-            "Thị trấn Tân Túc",
-            *_xa(
-                "An Phú Tây",
-                "Bình Chánh",
-                "Bình Hưng",
-                "Bình Lợi",
-                "Đa Phước",
-                "Hưng Long",
-                "Lê Minh Xuân",
-                "Phạm Văn Hai",
-                "Phong Phú",
-                "Quy Đức",
-                "Tân Kiên",
-                "Tân Nhựt",
-                "Tân Quý Tây",
-                "Vĩnh Lộc A",
-                "Vĩnh Lộc B",
-            ),
-        ),
-    ),
-    (
-        "NBE",
-        "Huyện Nhà Bè",
-        "Nha Be District",
-        0.6,
-        ("Thị trấn Nhà Bè", *_xa("Hiệp Phước", "Long Thới", "Nhơn Đức", "Phú Xuân", "Phước Kiển", "Phước Lộc")),
-    ),
-    (
-        "CGIO",
-        "Huyện Cần Giờ",
-        "Can Gio District",
-        0.3,
-        ("Thị trấn Cần Thạnh", *_xa("An Thới Đông", "Bình Khánh", "Long Hòa", "Lý Nhơn", "Tam Thôn Hiệp", "Thạnh An")),
-    ),
-)
+__all__ = [
+    "AREAS",
+    "CITY",
+    "DEMO_LOGINS",
+    "DEMO_LOGIN_NOTES",
+    "DEMO_PASSWORD",
+    "DEPARTMENTS",
+    "SERVICES",
+    "WARD_SERVICE_MIX",
+    "WORST_DEPARTMENT_CODE",
+    "WORST_WARD_CODE",
+    "Area",
+]

@@ -18,7 +18,6 @@ from ranking.periods import CITY_TZ
 from survey.demo.behaviour import (
     CITY_SATISFACTION,
     COMMENT_SHARE,
-    DISTRICT_MEDIAN_CASES,
     ENGLISH_SHARE,
     LATE_PENALTY,
     NEGATIVE_COMMENTS,
@@ -30,12 +29,23 @@ from survey.demo.behaviour import (
     SEASON,
     SKIPPED_DRIVER_SHARE,
     WARD_MEDIAN_CASES,
+    WORST_DEPARTMENT_CASES,
     WORST_WARD_CASES,
 )
-from survey.demo.data import DEPARTMENTS, DISTRICT_SERVICE_MIX, DISTRICTS, WARD_SERVICE_MIX, WORST_WARD_CODE
+from survey.demo.data import (
+    AREAS,
+    CITY,
+    DEPARTMENTS,
+    WARD_SERVICE_MIX,
+    WORST_DEPARTMENT_CODE,
+    WORST_WARD_CODE,
+    Area,
+)
 from survey.models.base import to_naive_utc
 from survey.scrub import scrub_pii
 
+# How a commune-level unit's name starts, its code's prefix, and the English word for it.
+UNIT_PREFIXES = (("Phường ", "P", "Ward"), ("Xã ", "X", "Commune"), ("Đặc khu ", "DK", "Special Zone"))
 INVITATION_DAYS = 30  # a survey link's lifetime; late answers are drawn inside it
 
 
@@ -98,57 +108,60 @@ def _expit(x: np.ndarray) -> np.ndarray:
 # --- Agency specs ------------------------------------------------------------------------
 
 
-def _ward_names(district_vi: str, district_en: str, ward: str | int) -> tuple[str, str, str]:
-    """(code suffix, Vietnamese name, English name) of a ward or commune."""
-    if isinstance(ward, int):
-        return f"P{ward:02d}", f"Phường {ward}, {district_vi}", f"Ward {ward}, {district_en}"
-    if ward.startswith("Xã "):
-        bare = ward.removeprefix("Xã ")
-        return _slug(bare), ward, f"{_fold(bare)} Commune"
-    if ward.startswith("Thị trấn "):
-        bare = ward.removeprefix("Thị trấn ")
-        return "TT" + _slug(bare), ward, f"{_fold(bare)} Township"
-    return _slug(ward), f"Phường {ward}", f"{_fold(ward)} Ward"
+def _unit_names(unit: str) -> tuple[str, str]:
+    """(code, English name) of a commune-level unit named with its prefix ("Phường Sài Gòn")."""
+    for prefix, code_prefix, english in UNIT_PREFIXES:
+        if unit.startswith(prefix):
+            bare = unit.removeprefix(prefix)
+            return f"{code_prefix}-{_slug(bare)}", f"{_fold(bare)} {english}"
+    raise ValueError(f"a unit's name starts with Phường, Xã or Đặc khu: {unit!r}")
+
+
+def _area_specs(area: Area, parent_code: str, taken: set[str], rng: np.random.Generator) -> list[AgencySpec]:
+    """An area's units, under its district when the province keeps one, else under the city.
+
+    Names that differ only by diacritics (Xã Thạnh An, Xã Thanh An) fold to one code: the later
+    unit gets a numbered code, so the order of ``AREAS`` decides and stays stable.
+    """
+    specs: list[AgencySpec] = []
+    mix = {k: float(v) for k, v in WARD_SERVICE_MIX.items()}
+    if area.district is not None:
+        code, name_vi, name_en = area.district
+        specs.append(AgencySpec(code, name_vi, name_en, "district", parent_code, 0.0, {}))
+        parent_code = code
+    for unit in area.units:
+        code, name_en = _unit_names(unit)
+        base, number = code, 1
+        while code in taken:
+            number += 1
+            code = f"{base}-{number}"
+        taken.add(code)
+        volume = WARD_MEDIAN_CASES * area.size * float(rng.lognormal(0.0, 0.7))
+        if code == WORST_WARD_CODE:
+            volume = WORST_WARD_CASES
+        specs.append(AgencySpec(code, unit, name_en, "ward", parent_code, volume, mix))
+    return specs
 
 
 def agency_specs(rng: np.random.Generator) -> list[AgencySpec]:
-    """Departments, then each district followed by its wards, with skewed monthly volumes."""
-    specs: list[AgencySpec] = []
+    """The city, its departments, then each area's commune-level units, with skewed monthly volumes."""
+    city_code, city_vi, city_en = CITY
+    specs = [AgencySpec(city_code, city_vi, city_en, "city", None, 0.0, {})]
     for code, name_vi, name_en, volume, services in DEPARTMENTS:
-        jitter = float(rng.lognormal(0.0, 0.25))
+        volume *= float(rng.lognormal(0.0, 0.25))
+        if code == WORST_DEPARTMENT_CODE:
+            volume = WORST_DEPARTMENT_CASES
         specs.append(
             AgencySpec(
-                code, name_vi, name_en, "department", None, volume * jitter, {k: float(v) for k, v in services.items()}
+                code, name_vi, name_en, "department", city_code, volume, {k: float(v) for k, v in services.items()}
             )
         )
-    for code, name_vi, name_en, size, wards in DISTRICTS:
-        volume = DISTRICT_MEDIAN_CASES * size * float(rng.lognormal(0.0, 0.35))
-        specs.append(
-            AgencySpec(
-                code, name_vi, name_en, "district", None, volume, {k: float(v) for k, v in DISTRICT_SERVICE_MIX.items()}
-            )
-        )
-        rural = name_vi.startswith("Huyện")
-        for ward in wards:
-            suffix, ward_vi, ward_en = _ward_names(name_vi, name_en, ward)
-            ward_code = f"{code}-{suffix}"
-            volume = WARD_MEDIAN_CASES * size * (0.7 if rural else 1.0) * float(rng.lognormal(0.0, 0.9))
-            if ward_code == WORST_WARD_CODE:
-                volume = WORST_WARD_CASES
-            specs.append(
-                AgencySpec(
-                    ward_code,
-                    ward_vi,
-                    ward_en,
-                    "ward",
-                    code,
-                    volume,
-                    {k: float(v) for k, v in WARD_SERVICE_MIX.items()},
-                )
-            )
+    taken: set[str] = set()
+    for area in AREAS:
+        specs.extend(_area_specs(area, city_code, taken, rng))
     codes = [spec.code for spec in specs]
     assert len(codes) == len(set(codes)), "agency codes must be unique"
-    assert WORST_WARD_CODE in codes
+    assert WORST_WARD_CODE in codes and WORST_DEPARTMENT_CODE in codes
     return specs
 
 
@@ -158,8 +171,10 @@ def agency_specs(rng: np.random.Generator) -> list[AgencySpec]:
 def latent_profile(specs: list[AgencySpec], rng: np.random.Generator) -> Profile:
     """Each agency's true satisfaction, lateness, response rate and size.
 
-    Most agencies sit around the city's level; a few wards and districts are genuinely worse
-    (about 0.6-0.7) or better (about 0.96), and ``WORST_WARD_CODE`` is the worst of all.
+    Most agencies sit around the city's level; a few wards and departments are genuinely worse
+    (about 0.6-0.7) or better (about 0.96); ``WORST_WARD_CODE`` is the worst ward of all and
+    ``WORST_DEPARTMENT_CODE`` the worst department. Districts, where a province keeps them,
+    hold no cases of their own here.
     """
     n = len(specs)
     kinds = np.array([spec.kind for spec in specs])
@@ -167,25 +182,28 @@ def latent_profile(specs: list[AgencySpec], rng: np.random.Generator) -> Profile
     logit = np.clip(logit, _logit(0.82), _logit(0.96))
 
     def pick(kind: str, count: int, taken: set[int]) -> list[int]:
-        pool = [i for i in np.flatnonzero(kinds == kind) if i not in taken and specs[i].code != WORST_WARD_CODE]
+        planted = (WORST_WARD_CODE, WORST_DEPARTMENT_CODE)
+        pool = [i for i in np.flatnonzero(kinds == kind) if i not in taken and specs[i].code not in planted]
         chosen = [int(i) for i in rng.choice(pool, size=count, replace=False)]
         taken.update(chosen)
         return chosen
 
     taken: set[int] = set()
-    worse = pick("ward", 6, taken) + pick("district", 2, taken) + pick("department", 1, taken)
-    better = pick("ward", 6, taken) + pick("district", 1, taken) + pick("department", 1, taken)
+    worse = pick("ward", 6, taken) + pick("department", 1, taken)
+    better = pick("ward", 6, taken) + pick("department", 1, taken)
     logit[worse] = _logit(rng.uniform(0.62, 0.72, len(worse)))
     logit[better] = _logit(rng.uniform(0.95, 0.975, len(better)))
     worst = next(i for i, spec in enumerate(specs) if spec.code == WORST_WARD_CODE)
     logit[worst] = _logit(0.5)
+    worst_department = next(i for i, spec in enumerate(specs) if spec.code == WORST_DEPARTMENT_CODE)
+    logit[worst_department] = _logit(0.5)
 
     late_rate = rng.uniform(0.01, 0.07, n)
     troubled = rng.random(n) < 0.15
-    troubled[worst] = True
+    troubled[[worst, worst_department]] = True
     late_rate[troubled] = rng.uniform(0.2, 0.4, int(troubled.sum()))
 
-    online_base = {"department": 0.55, "district": 0.35, "ward": 0.25}
+    online_base = {"department": 0.55, "district": 0.35, "ward": 0.3}
     online = np.array([online_base.get(str(k), 0.3) for k in kinds]) * rng.uniform(0.6, 1.4, n)
     response_rate = rng.uniform(0.15, 0.6, n)
     response_rate[worst] = 0.45

@@ -36,6 +36,7 @@ from survey.passwords import hash_password
 from survey.questions import create_question_set
 
 CHUNK_ROWS = 5_000
+PREFIXES = ("Phường", "Xã", "Đặc khu")  # how commune-level units are named, for the summary
 
 
 @dataclass
@@ -119,7 +120,7 @@ def _reset_sequences(models: Iterable[type[db.Model]]) -> None:
 
 
 def create_demo_users(agency_by_code: dict[str, Agency]) -> list[str]:
-    """Admin, manager of the worst ward, viewer (the published demo logins); existing e-mails are kept."""
+    """The published demo logins (see ``DEMO_LOGINS``); e-mails that already exist are kept."""
     password_hash = hash_password(DEMO_PASSWORD)
     existing = set(db.session.scalars(select(User.email)))
     created = []
@@ -237,15 +238,18 @@ def _summary(
     seed: int, specs: list[AgencySpec], service_count: int, totals: Totals, windows: list[Month], users: list[str]
 ) -> str:
     kinds = {kind: sum(spec.kind == kind for spec in specs) for kind in ("department", "district", "ward")}
+    units = {word: sum(spec.kind == "ward" and spec.name_vi.startswith(word) for spec in specs) for word in PREFIXES}
     share = totals.satisfied / totals.answered if totals.answered else 0.0
     period = f"{windows[0].label} to {windows[-1].label}" if len(windows) > 1 else windows[0].label
     logins = {email: (role, code) for email, role, code in DEMO_LOGINS}
     people = "; ".join(
         f"{email} ({logins[email][0]}{', ' + logins[email][1] if logins[email][1] else ''})" for email in users
     )
+    districts = f"{kinds['district']} districts, " if kinds["district"] else "no districts, "
     text_ = (
-        f"Demo city loaded (seed {seed}): {kinds['department']} departments, {kinds['district']} districts "
-        f"and {kinds['ward']} wards; {service_count} services; {totals.cases:,} cases with as many "
+        f"Demo city loaded (seed {seed}): {specs[0].name_en} with {kinds['department']} departments, {districts}"
+        f"{kinds['ward']} commune-level units ({units['Phường']} wards, {units['Xã']} communes, "
+        f"{units['Đặc khu']} special zone); {service_count} services; {totals.cases:,} cases with as many "
         f"invitations and {totals.responses:,} responses ({totals.answers:,} driver answers, "
         f"{share:.1%} satisfied) over {len(windows)} months, {period} (the last one to date)."
     )

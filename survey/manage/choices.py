@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ranking.periods import Period, parse_period, period_containing
 from survey.extensions import db
-from survey.models import Agency, Service, User
+from survey.models import Agency, Response, Service, User
 
 
 def agency_choices(agencies: list[Agency], locale: str) -> list[SelectChoice]:
@@ -54,3 +54,13 @@ def assignee_choices(users: list[User]) -> list[SelectChoice]:
         SelectChoice("", _l("Nobody")),
         *(SelectChoice(str(u.id), f"{u.name or u.email} ({u.email})") for u in users),
     ]
+
+
+def plan_service_choices(agency_id: int, locale: str) -> list[SelectChoice]:
+    """Services the agency's citizens have rated (every active service when none yet): what a plan may name."""
+    rated = select(Response.service_id).where(Response.agency_id == agency_id).distinct()
+    query = select(Service).where(Service.id.in_(rated)).order_by(Service.code)
+    services = list(db.session.scalars(query)) or list(
+        db.session.scalars(select(Service).where(Service.active).order_by(Service.code))
+    )
+    return [SelectChoice(s.id, s.name(locale)) for s in services]

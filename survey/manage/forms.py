@@ -7,14 +7,30 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ranking.periods import CITY_TZ
 from survey.bounds import DateInRange
+from survey.choice_fields import CheckboxListField
 from survey.manage.triage import REPLY_MAX
-from survey.vocabulary import FEEDBACK_STATUS_LABELS, INBOX_VIEW_LABELS, PLAN_STATUS_LABELS, RATING_LABELS
+from survey.vocabulary import (
+    FACTOR_LABELS,
+    FEEDBACK_STATUS_LABELS,
+    INBOX_VIEW_LABELS,
+    PLAN_STATUS_LABELS,
+    RATING_LABELS,
+)
 
 TEXT_MAX = 2000
 BULK_ACTIONS = ("acknowledged", "dismissed", "new")
@@ -84,6 +100,22 @@ class PlanForm(FlaskForm):
         validators=[DataRequired(_l("Describe what will change.")), Length(max=TEXT_MAX)],
         render_kw={"rows": 5, "maxlength": TEXT_MAX},
     )
+    target = StringField(
+        _l("Target"),
+        validators=[DataRequired(_l("State the figure you aim for.")), Length(max=300)],
+        description=_l("The figure you aim for, for example: 85 in 100 citizens satisfied with birth registration."),
+    )
+    measure = TextAreaField(
+        _l("How it will be measured"),
+        validators=[DataRequired(_l("Say how progress will be measured.")), Length(max=TEXT_MAX)],
+        description=_l("For example: the share of satisfied answers in the monthly publication."),
+        render_kw={"rows": 3, "maxlength": TEXT_MAX},
+    )
+    services = CheckboxListField(_l("Services it addresses"), coerce=int)
+    drivers = CheckboxListField(
+        _l("Aspects of the service it addresses"),
+        choices=[SelectChoice(key, label) for key, label in FACTOR_LABELS.items()],  # the SIPAS factors
+    )
     owner = StringField(
         _l("Who is responsible"),
         validators=[DataRequired(_l("Name the person or unit responsible.")), Length(max=200)],
@@ -94,6 +126,28 @@ class PlanForm(FlaskForm):
     def validate_due_on(self, field: DateField) -> None:
         if field.data and field.data < today_in_city():
             raise ValidationError(_l("The due date cannot be in the past."))
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("publish", _l("Approve and publish the plan")),
+            SelectChoice("return", _l("Send it back for changes")),
+        ],
+        validators=[DataRequired(_l("Choose whether to publish the plan or send it back."))],
+    )
+    note = TextAreaField(
+        _l("Note to the agency"),
+        validators=[Optional(), Length(max=TEXT_MAX)],
+        description=_l("Needed when you send the plan back: say what should change."),
+        render_kw={"rows": 3, "maxlength": TEXT_MAX},
+    )
+    submit = SubmitField(_l("Record the decision"))
+
+    def validate_note(self, field: TextAreaField) -> None:
+        if self.decision.data == "return" and not (field.data or "").strip():
+            raise ValidationError(_l("Say what should change before sending the plan back."))
 
 
 class ProgressForm(FlaskForm):

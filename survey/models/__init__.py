@@ -7,7 +7,7 @@ from survey.models.credentials import ApiKey, User, api_key_agencies
 from survey.models.delivery import Contact, SmsMessage, SmsOptOut
 from survey.models.feedback import Feedback
 from survey.models.integrity import IntegrityFlag, flag_responses
-from survey.models.outbox import OutboxMessage
+from survey.models.outbox import OutboxMessage, StaffNotice
 from survey.models.password_reset import PasswordReset
 from survey.models.plan import ActionPlan, ActionPlanUpdate
 from survey.models.privacy import DataRequest
@@ -44,6 +44,7 @@ __all__ = [
     "SmsOptOut",
     "Snapshot",
     "SnapshotEntry",
+    "StaffNotice",
     "StaffSession",
     "User",
     "api_key_agencies",

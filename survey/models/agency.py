@@ -1,4 +1,4 @@
-"""Agencies (a tree of departments, districts, wards) and the services they deliver."""
+"""Agencies (a tree: the city, its departments and wards, districts where a province keeps them) and services."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey.extensions import db
 from survey.models.base import utcnow
 
-AGENCY_KINDS = ("department", "district", "ward", "other")
+AGENCY_KINDS = ("department", "district", "ward", "city", "other")  # the first is the form's default
 # Which kinds of agency may sit directly under which: the parent picker offers only these, and the
-# form refuses others. Since July 2025 Vietnam has two levels (city departments and wards/communes
-# directly under the city), so a ward may still sit under a district only for provinces that keep one.
+# form refuses others. Since July 2025 Vietnam has two levels: the city (or province) holds its
+# departments and its wards and communes ("ward" is any commune-level unit); a ward may still sit
+# under a district for a province configured with one.
 PARENT_KINDS = {
-    "department": (),
-    "district": (),
-    "ward": ("district",),
-    "other": ("department", "district", "other"),
+    "city": (),
+    "department": ("city",),
+    "district": ("city",),
+    "ward": ("city", "district"),
+    "other": ("city", "department", "district", "other"),
 }
 
 

@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     # Bumped whenever every session ends at once (sign out everywhere, password reset):
     # an audit-visible count; the sessions themselves end in survey.sessions.
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The language the person last signed in with: e-mails to them use it (None: the default).
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     agency: Mapped[Agency | None] = relationship()

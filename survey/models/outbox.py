@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.extensions import db
@@ -25,3 +25,17 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class StaffNotice(db.Model):
+    """Which publication each person has been told about, and in which message.
+
+    Publications of one run (a catch-up may publish months at once) gather into the person's
+    one unsent message instead of one e-mail each; the key keeps each notice to one message.
+    """
+
+    __tablename__ = "staff_notice"
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshot.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id"), index=True)

@@ -1,12 +1,14 @@
-"""Staff notifications written to the outbox: new publication, flagged agency, weekly digest.
+"""Staff notifications written to the outbox: publications (flagged agencies first), weekly digest.
 
-Recipients are the active managers and viewers whose subtree contains the agency (a
-district's staff hear about its wards). A dedupe key per (event, user) means running
-a job twice, or on two hosts, queues each message once.
+Recipients are the active managers and viewers whose subtree contains the agency (the city's
+staff hear about every ward). Publications gather into one unsent message per person; the
+weekly digest has a dedupe key per (week, user), so running a job twice queues it once.
+Each message is written in the language its reader last signed in with.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -16,12 +18,13 @@ from sqlalchemy import func, select
 
 from ranking.periods import CITY_TZ
 from survey.extensions import db
-from survey.models import Feedback, Response, Snapshot, User
+from survey.models import Feedback, OutboxMessage, Response, Snapshot, SnapshotEntry, StaffNotice, User
 from survey.models.agency import subtrees as agency_subtrees
 from survey.models.base import as_utc, to_naive_utc
 from survey.notify.links import external_url
 from survey.outbox import enqueue
 from survey.public.formatting import pct, period_label
+from survey.public.labels import peer_group_name
 from survey.vocabulary import BAND_LABELS, FLAG_BANDS
 
 STAFF_NOTIFIED = ("manager", "viewer")
@@ -41,42 +44,89 @@ def _default_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def notify_publication(snapshot: Snapshot) -> int:
-    """Queue one message per staff user whose agencies appear in ``snapshot``; returns how many.
+def reader_locale(user: User) -> str:
+    """The language the person last signed in with, else the city's default."""
+    return user.locale if user.locale in current_app.config["LANGUAGES"] else _default_locale()
 
-    A user with an agency flagged ``below``/``well_below`` gets a "flagged" message asking
-    for an action plan; others get a "new publication" notice. Call after publishing.
+
+@dataclass
+class Section:
+    """One publication as one reader sees it: their agencies' entries, the flagged among them."""
+
+    snapshot: Snapshot
+    entries: list[SnapshotEntry]
+    flagged: list[SnapshotEntry]
+
+
+def _sections(user: User, snapshots: list[Snapshot], subtrees: dict[int, set[int]]) -> list[Section]:
+    mine = subtrees.get(user.agency_id, set())
+    sections = []
+    for snapshot in sorted(snapshots, key=lambda s: (s.period, s.peer_group, s.id)):
+        entries = sorted((e for e in snapshot.entries if e.agency_id in mine), key=lambda e: e.position)
+        if entries:
+            flagged = [e for e in entries if e.figures.get("band") in FLAG_BANDS]
+            sections.append(Section(snapshot, entries, flagged))
+    return sections
+
+
+def _render(user: User, sections: list[Section]) -> tuple[str, str, str]:
+    """(subject, body, kind) of one person's message about these publications, in their language."""
+    flagged = [(section, entry) for section in sections for entry in section.flagged]
+    periods = sorted({section.snapshot.period for section in sections})
+    with force_locale(reader_locale(user)):
+        if flagged:
+            when = ", ".join(period_label(p) for p in sorted({section.snapshot.period for section, _e in flagged}))
+            subject = _("Worse than peers in %(period)s: please file an action plan", period=when)
+        elif len(periods) == 1:
+            subject = _("New publication: %(period)s", period=period_label(periods[0]))
+        else:
+            subject = ngettext("%(num)d new publication", "%(num)d new publications", len(sections))
+        body = render_template(
+            "email/publication.txt.html",
+            sections=sections,
+            flagged=flagged,
+            dashboard=external_url("manage.dashboard"),
+            band_labels=BAND_LABELS,
+            group_name=peer_group_name,
+            pct=pct,  # "55,5%" in Vietnamese, "55.5%" in English: numbers in the reader's locale
+            period_label=period_label,
+            plan_link=lambda agency_id: external_url("manage.new_plan", agency=agency_id),
+        )
+    return subject, body, "flagged" if flagged else "publication"
+
+
+def notify_publication(snapshot: Snapshot) -> int:
+    """Tell each manager and viewer whose agencies appear in ``snapshot``; returns how many were told.
+
+    Publications gather per person: while the person's last notice is unsent, a new publication
+    is added to it (one digest for a catch-up run of many months) instead of a new e-mail. Each
+    (publication, person) is told once, however often this runs. Call after publishing.
     """
     subtrees = agency_subtrees()
-    by_agency = {e.agency_id: e for e in snapshot.entries if e.agency_id is not None}
+    told = set(db.session.scalars(select(StaffNotice.user_id).where(StaffNotice.snapshot_id == snapshot.id)))
     queued = 0
-    with force_locale(_default_locale()):
-        for user in _staff():
-            entries = sorted(
-                (by_agency[a] for a in subtrees.get(user.agency_id, set()) if a in by_agency),
-                key=lambda e: e.position,
-            )
-            if not entries:
-                continue
-            flagged = [e for e in entries if e.figures.get("band") in FLAG_BANDS]
-            kind = "flagged" if flagged else "publication"
-            if flagged:
-                subject = _("Worse than peers in %(period)s: please file an action plan", period=snapshot.period)
-            else:
-                subject = _("New publication: %(period)s", period=snapshot.period)
-            body = render_template(
-                "email/publication.txt.html",
-                snapshot=snapshot,
-                entries=entries,
-                flagged=flagged,
-                dashboard=external_url("manage.dashboard"),
-                band_labels=BAND_LABELS,
-                pct=pct,  # "55,5%" in Vietnamese: numbers in the reader's locale
-                period_label=period_label,
-                plan_links={e.agency_id: external_url("manage.new_plan", agency=e.agency_id) for e in flagged},
-            )
-            if enqueue(user.email, subject, body, kind, dedupe_key=f"snapshot:{snapshot.id}:user:{user.id}"):
-                queued += 1
+    for user in _staff():
+        if user.id in told or not _sections(user, [snapshot], subtrees):
+            continue
+        pending = db.session.scalar(
+            select(OutboxMessage)
+            .join(StaffNotice, StaffNotice.message_id == OutboxMessage.id)
+            .where(StaffNotice.user_id == user.id, OutboxMessage.sent_at.is_(None), OutboxMessage.attempts == 0)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        earlier = []
+        if pending is not None:
+            ids = select(StaffNotice.snapshot_id).where(StaffNotice.message_id == pending.id)
+            earlier = list(db.session.scalars(select(Snapshot).where(Snapshot.id.in_(ids))))
+        subject, body, kind = _render(user, _sections(user, [*earlier, snapshot], subtrees))
+        if pending is None:
+            pending = enqueue(user.email, subject, body, kind)
+            db.session.flush()
+        else:
+            pending.subject, pending.body, pending.kind = subject[:300], body, kind
+        db.session.add(StaffNotice(snapshot_id=snapshot.id, user_id=user.id, message_id=pending.id))
+        queued += 1
     db.session.commit()
     return queued
 
@@ -114,13 +164,13 @@ def weekly_digest(now: datetime) -> int:
     received, waiting = _comment_counts(since, until)
     subtrees = agency_subtrees()
     queued = 0
-    with force_locale(_default_locale()):
-        for user in _staff():
-            mine = subtrees.get(user.agency_id, set())
-            new_count = sum(received.get(a, 0) for a in mine)
-            open_count = sum(waiting.get(a, 0) for a in mine)
-            if not new_count and not open_count:
-                continue
+    for user in _staff():
+        mine = subtrees.get(user.agency_id, set())
+        new_count = sum(received.get(a, 0) for a in mine)
+        open_count = sum(waiting.get(a, 0) for a in mine)
+        if not new_count and not open_count:
+            continue
+        with force_locale(reader_locale(user)):
             body = render_template(
                 "email/digest.txt.html",
                 new_count=new_count,

@@ -257,7 +257,11 @@ def action_plans_for(agency_ids: Iterable[int]) -> dict[int, list[ActionPlan]]:
     plans = db.session.scalars(
         select(ActionPlan)
         .options(selectinload(ActionPlan.updates))
-        .where(ActionPlan.agency_id.in_(ids), ActionPlan.status != "dropped")
+        .where(
+            ActionPlan.agency_id.in_(ids),
+            ActionPlan.status != "dropped",
+            ActionPlan.review_state == "published",  # reviewed by the parent agency or an admin
+        )
         .order_by(ActionPlan.due_on, ActionPlan.id)
     )
     found: dict[int, list[ActionPlan]] = defaultdict(list)

@@ -95,3 +95,26 @@ def test_bad_key_requests_create_nothing(admin_client, db, overrides, message):
     assert response.status_code == 422
     assert message in text_of(response)
     assert db.session.scalar(select(ApiKey.id)) is None and audit_count() == 0
+
+
+def test_finding_agencies_narrows_the_list_and_keeps_what_is_ticked(admin_client, db, city):
+    """Hundreds of agencies without Ctrl-clicks or JavaScript: search, tick, search again, create."""
+    q1bn, q3p1 = city.agencies["Q1-BN"].id, city.agencies["Q3-P1"].id
+    page = admin_client.get("/admin/api-keys/new?lang=en").text
+    assert 'type="checkbox"' in page and f'value="{q3p1}"' in page and "<select multiple" not in page
+    found = post_form(
+        admin_client, "/admin/api-keys/new", {"name": "Một cửa", "q": "Q1-BN", "action": "find", "agencies": [q3p1]}
+    )
+    assert found.status_code == 200
+    assert f'value="{q1bn}"' in found.text and f'value="{q3p1}"' in found.text  # the match, and the ticked one
+    assert f'value="{city.agencies["Q1-DK"].id}"' not in found.text
+    assert db.session.scalar(select(func.count()).select_from(ApiKey)) == 0  # finding creates nothing
+    created = post_form(admin_client, "/admin/api-keys/new", {"name": "Một cửa", "agencies": [q1bn, q3p1]})
+    assert created.status_code == 201
+    key = db.session.scalar(select(ApiKey))
+    assert {a.code for a in key.agencies} >= {"Q1-BN", "Q3-P1"}
+
+
+def test_a_bogus_agency_tick_is_refused(admin_client, db, city):
+    response = post_form(admin_client, "/admin/api-keys/new?lang=en", {"name": "x", "agencies": ["abc"]})
+    assert response.status_code == 422 and db.session.scalar(select(func.count()).select_from(ApiKey)) == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -120,8 +123,24 @@ def choose(browser, field_id: str, value: str) -> None:
     Select(browser.find_element(By.ID, field_id)).select_by_value(value)
 
 
-def step(browser, path: str) -> None:
+# Set SHOTS_DIR to keep a full-page screenshot of every step of the walk (for reviewing the pages by eye).
+SHOTS = Path(os.environ["SHOTS_DIR"]) if os.environ.get("SHOTS_DIR") else None
+
+
+def shot(browser, name: str) -> None:
+    if SHOTS is None:
+        return
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(PHONE[0], min(height + 100, 12000))
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+    browser.set_window_size(*PHONE)
+
+
+def step(browser, path: str, name: str = "") -> None:
     browser.get(path)
+    if name:
+        shot(browser, name)
     fits_the_phone(browser)
     check(browser)
 
@@ -131,23 +150,23 @@ def test_admin_walk_on_a_phone(signed_in, live_server, db, city, lang):
     """Create a user (a viewer unless told otherwise), make them a manager, add a peer group and an agency in it."""
     signed_in.set_window_size(*PHONE)
     base = live_server.url
-    step(signed_in, f"{base}/admin/users/new?lang={lang}")
+    step(signed_in, f"{base}/admin/users/new?lang={lang}", f"admin-{lang}-1-new-user")
     signed_in.find_element(By.ID, "email").send_keys("lan@phuong.example.gov.vn")
     signed_in.find_element(By.ID, "name").send_keys("Nguyễn Thị Lan")
     choose(signed_in, "agency_id", str(city.agencies["Q1-BN"].id))
     submit(signed_in)
     user = db.session.scalar(select(User).where(User.email == "lan@phuong.example.gov.vn"))
     assert user.role == "viewer"
-    step(signed_in, f"{base}/admin/users/{user.id}/edit?lang={lang}")
+    step(signed_in, f"{base}/admin/users/{user.id}/edit?lang={lang}", f"admin-{lang}-2-grant-manager")
     choose(signed_in, "role", "manager")
     submit(signed_in)
     db.session.refresh(user)
     assert user.role == "manager"
-    step(signed_in, f"{base}/admin/peer-groups?lang={lang}")
+    step(signed_in, f"{base}/admin/peer-groups?lang={lang}", f"admin-{lang}-3-peer-groups")
     signed_in.find_element(By.ID, "code").send_keys("xa-dac-khu")
     signed_in.find_element(By.ID, "name_vi").send_keys("Xã và đặc khu")
     submit(signed_in)
-    step(signed_in, f"{base}/admin/agencies/new?lang={lang}")
+    step(signed_in, f"{base}/admin/agencies/new?lang={lang}", f"admin-{lang}-4-new-agency")
     signed_in.find_element(By.ID, "code").send_keys("XA-THANH-AN")
     signed_in.find_element(By.ID, "name_vi").send_keys("Xã Thạnh An")
     choose(signed_in, "kind", "ward")
@@ -155,6 +174,8 @@ def test_admin_walk_on_a_phone(signed_in, live_server, db, city, lang):
     submit(signed_in)
     agency = db.session.scalar(select(Agency).where(Agency.code == "XA-THANH-AN"))
     assert agency.peer_group == "xa-dac-khu" and agency.parent_id is None
+    shot(signed_in, f"admin-{lang}-5-agency-created")
+    step(signed_in, f"{base}/admin/agencies?q=THANH&lang={lang}", f"admin-{lang}-6-agency-search")
     fits_the_phone(signed_in)
     check(signed_in)
 

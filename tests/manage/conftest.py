@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from survey.manage.plans import file_plan
+from survey.manage.plans import PlanContent, file_plan
 from survey.models import Agency, User
 from tests import factories
 from tests.actions import signed_in
@@ -55,12 +55,17 @@ class World:
     ids: dict[str, int]  # agency code -> id
 
 
+def plan(what: str, owner: str, due: date) -> PlanContent:
+    return PlanContent(what=what, target="85% hài lòng", measure="Tỷ lệ hài lòng hằng tháng", owner=owner, due_on=due)
+
+
 @pytest.fixture
 def world(db, staff) -> World:
     ids = dict(db.session.execute(select(Agency.code, Agency.id)).all())
     q1 = factories.comment("Q1-BN", "Phải chờ hai tiếng ở quầy tiếp nhận")
     q3 = factories.comment("Q3-P1", "Cán bộ hướng dẫn rất tận tình", overall=5)
     due = date.today() + timedelta(days=60)
-    plan1 = file_plan(db.session.get(Agency, ids["Q1-BN"]), staff.manager, "Thêm quầy tiếp nhận", "Tổ một cửa", due)
-    plan3 = file_plan(db.session.get(Agency, ids["Q3-P1"]), staff.other, "Mở thêm giờ làm việc", "UBND phường", due)
+    ward_q1, ward_q3 = db.session.get(Agency, ids["Q1-BN"]), db.session.get(Agency, ids["Q3-P1"])
+    plan1 = file_plan(ward_q1, staff.manager, plan("Thêm quầy tiếp nhận", "Tổ một cửa", due))
+    plan3 = file_plan(ward_q3, staff.other, plan("Mở thêm giờ làm việc", "UBND phường", due))
     return World(staff, q1.id, q3.id, plan1.id, plan3.id, ids)

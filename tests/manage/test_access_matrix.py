@@ -25,9 +25,18 @@ class Route:
     data: tuple = ()  # form fields (formatted too)
     scoped: bool = True  # carries an id of Quận 1's subtree
     viewer_may: bool = True  # a GET a viewer may open (False for forms that only create)
+    review: bool = False  # deciding a plan: never by the manager who filed it (Quận 1's here)
 
 
 DUE = (date.today() + timedelta(days=30)).isoformat()
+PLAN_FIELDS = (
+    ("agency", "{Q1-BN}"),
+    ("what", "Thêm quầy"),
+    ("target", "85% hài lòng"),
+    ("measure", "Tỷ lệ hài lòng hằng tháng"),
+    ("owner", "Tổ một cửa"),
+    ("due_on", DUE),
+)
 ROUTES = [
     Route("dashboard", "GET", "/manage/", scoped=False),
     Route("dashboard for a ward", "GET", "/manage/?agency={Q1-BN}"),
@@ -46,8 +55,12 @@ ROUTES = [
         "file plan",
         "POST",
         "/manage/plans/new",
-        (("agency", "{Q1-BN}"), ("what", "Thêm quầy"), ("owner", "Tổ một cửa"), ("due_on", DUE)),
+        PLAN_FIELDS,
     ),
+    Route("plans to review", "GET", "/manage/plans/review", scoped=False, viewer_may=False),
+    Route("change plan form", "GET", "/manage/plans/{plan}/edit", viewer_may=False),
+    Route("change plan", "POST", "/manage/plans/{plan}/edit", PLAN_FIELDS),
+    Route("review plan", "POST", "/manage/plans/{plan}/review", (("decision", "publish"),), review=True),
     Route("plan progress", "POST", "/manage/plans/{plan}/progress", (("status", "in_progress"), ("note", "Đã lắp"))),
 ]
 ROLES = ("anonymous", "viewer", "manager", "other", "admin")
@@ -61,6 +74,8 @@ def expected_status(role: str, route: Route) -> int:
         return 403
     if role == "other" and route.scoped:
         return 404
+    if role == "manager" and route.review:
+        return 403
     return 303 if changes else 200
 
 

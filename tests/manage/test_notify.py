@@ -57,7 +57,7 @@ def test_publication_notifies_staff_whose_subtree_is_in_the_table(db, staff, sna
     found = messages(db)
     assert set(found) == {staff.manager.email, staff.viewer.email, staff.ward.email, staff.other.email}
     flagged = found[staff.manager.email]  # Quận 1's ward Q1-BN is below its peers
-    assert flagged.kind == "flagged" and "2026-09" in flagged.subject
+    assert flagged.kind == "flagged" and "tháng 9 năm 2026" in flagged.subject.lower()
     assert f"http://localhost/manage/plans/new?agency={snapshot.entries[0].agency_id}" in flagged.body
     assert "Q1-BN" in flagged.body and "Q1-DK" in flagged.body and "Q3-P1" not in flagged.body
     # Vietnamese readers get a decimal comma and the month in words
@@ -66,6 +66,64 @@ def test_publication_notifies_staff_whose_subtree_is_in_the_table(db, staff, sna
     assert found[staff.ward.email].kind == "flagged"
     assert found[staff.other.email].kind == "publication" and "Q1-BN" not in found[staff.other.email].body
     assert all(m.sent_at is None for m in found.values())  # queued, never sent inline
+
+
+def publish_october(db) -> Snapshot:
+    october = datetime(2026, 10, 15, 3, tzinfo=UTC)
+    for code, (good, bad) in WARDS.items():
+        factories.responses(code, good, bad, october, prefix="OCT")
+    [result] = publish(
+        parse_period("2026-10"),
+        actor="test",
+        now=datetime(2026, 11, 2, tzinfo=UTC),
+        groups=["ward"],
+        render_charts=False,
+        notify=False,
+    )
+    return db.session.get(Snapshot, result.snapshot_id)
+
+
+def test_publications_gather_into_one_message_per_person(db, staff, snapshot):
+    """A catch-up publishing several months sends each person one digest, not one e-mail per table."""
+    assert notify_publication(snapshot) == 4
+    assert notify_publication(publish_october(db)) == 4
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 4
+    manager = messages(db)[staff.manager.email]
+    assert manager.body.count("Q1-BN (") >= 3  # in both tables, and in the list of plans to file
+    subject = manager.subject.lower()
+    assert "tháng 9 năm 2026" in subject and "tháng 10 năm 2026" in subject
+    assert "2 bảng xếp hạng mới" in manager.body.lower()
+
+
+def test_a_sent_message_is_not_reopened(db, staff, snapshot):
+    notify_publication(snapshot)
+    deliver_pending()
+    assert notify_publication(publish_october(db)) == 4
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 8
+
+
+def test_numbers_follow_the_readers_language(client, db, staff, snapshot):
+    from tests.actions import sign_in
+
+    assert sign_in(client, staff.manager.email, next_path=None).status_code == 303
+    client.get("/manage/")  # signed in with the default language: Vietnamese
+    staff.ward.locale = "en"  # the ward manager last signed in in English
+    db.session.commit()
+    notify_publication(snapshot)
+    found = messages(db)
+    english, vietnamese = found[staff.ward.email], found[staff.manager.email]
+    assert re.search(r"\d+\.\d%", english.body) and not re.search(r"\d+,\d%", english.body)
+    assert "September 2026" in english.subject and "Worse than peers" in english.subject
+    assert re.search(r"\d+,\d%", vietnamese.body)
+
+
+def test_sign_in_remembers_the_language(client, db, staff):
+    from tests.actions import sign_in
+
+    client.get("/auth/sign-in?lang=en")
+    assert sign_in(client, staff.viewer.email).status_code == 303
+    db.session.refresh(staff.viewer)
+    assert staff.viewer.locale == "en"
 
 
 def test_publication_notice_is_queued_once(db, staff, snapshot):

@@ -1,4 +1,4 @@
-"""Action plans: filed when flagged, progress notes, and what the public site gets."""
+"""Action plans: filed when flagged, reviewed by the parent agency, progress notes, and what the public site gets."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from ranking.periods import parse_period
-from survey.models import ActionPlan, Agency, AuditLog
+from survey.models import ActionPlan, Agency, AuditLog, Service
 from survey.publication import publish
 from tests import factories
-from tests.actions import post_form, sign_in
+from tests.actions import post_form, sign_in, signed_in
 
 SEPT = datetime(2026, 9, 15, 3, tzinfo=UTC)
 OCT = datetime(2026, 10, 15, 3, tzinfo=UTC)
@@ -36,7 +36,14 @@ def flagged(db, staff) -> Agency:
 
 
 def file(client, agency_id: int, **overrides):
-    data = {"agency": str(agency_id), "what": "Thêm một quầy tiếp nhận buổi sáng", "owner": "Tổ một cửa", "due_on": DUE}
+    data = {
+        "agency": str(agency_id),
+        "what": "Thêm một quầy tiếp nhận buổi sáng",
+        "target": "80% hài lòng với đăng ký khai sinh",
+        "measure": "Tỷ lệ hài lòng trong công bố hằng tháng",
+        "owner": "Tổ một cửa",
+        "due_on": DUE,
+    }
     data.update(overrides)
     return post_form(client, "/manage/plans/new", data)
 
@@ -57,10 +64,21 @@ def test_manager_of_a_flagged_ward_files_a_plan(client, db, staff, flagged):
     assert "Thêm một quầy tiếp nhận" in listing
 
 
+def person(client, email: str):
+    """A browser of its own for another member of staff."""
+    return signed_in(client.application.test_client(), email)
+
+
+def review(client, plan_id: int, decision: str = "publish", note: str = ""):
+    return post_form(client, f"/manage/plans/{plan_id}/review", {"decision": decision, "note": note})
+
+
 def test_plan_appears_publicly_with_its_progress(client, db, staff, flagged):
-    sign_in(client, staff.manager.email)
+    sign_in(client, staff.ward.email)  # the ward files, its district reviews
     file(client, flagged.id)
     plan = db.session.scalar(select(ActionPlan))
+    assert plan.review_state == "under_review"
+    assert review(person(client, staff.manager.email), plan.id).status_code == 303
     note = post_form(client, f"/manage/plans/{plan.id}/progress", {"status": "in_progress", "note": "Đã lắp quầy"})
     assert note.status_code == 303
     for code, (good, bad) in {**WARDS, "Q1-BN": (70, 30)}.items():
@@ -124,5 +142,92 @@ def test_dashboard_points_to_the_plan_answering_the_flag(client, db, staff, flag
     sign_in(client, staff.manager.email)
     file(client, flagged.id)
     html = client.get(f"/manage/?agency={flagged.id}&lang=en").get_data(as_text=True)
-    assert "An action plan answers this publication" in html
+    assert "Plan filed, under review" in html and "Flagged in the latest publication" not in html
     assert f'class="button" href="/manage/plans/new?agency={flagged.id}"' not in html
+
+
+def test_the_parent_reviews_and_only_then_the_plan_is_public(client, db, staff, flagged):
+    sign_in(client, staff.ward.email)
+    file(client, flagged.id, drivers=["procedure", "civil_servant"])
+    plan = db.session.scalar(select(ActionPlan))
+    assert plan.drivers == ["procedure", "civil_servant"] and plan.target.startswith("80%")
+    assert "Thêm một quầy" not in client.get("/agencies/Q1-BN?lang=en").get_data(as_text=True)
+    assert review(client, plan.id).status_code == 403  # nobody approves their own agency's plan
+    assert review(person(client, staff.other.email), plan.id).status_code == 404  # another subtree does not even see it
+    district = person(client, staff.manager.email)
+    queue = district.get("/manage/plans/review?lang=en").get_data(as_text=True)
+    assert f"/manage/plans/{plan.id}" in queue
+    # Sending it back needs a note; without one nothing changes.
+    refused = review(district, plan.id, "return")
+    assert refused.status_code == 422 and 'role="alert"' in refused.get_data(as_text=True)
+    db.session.refresh(plan)
+    assert plan.review_state == "under_review"
+    assert review(district, plan.id, "return", "Nêu rõ giờ mở quầy").status_code == 303
+    db.session.refresh(plan)
+    assert plan.review_state == "returned" and plan.review_note == "Nêu rõ giờ mở quầy"
+    # The ward changes it; it goes back to review, then the district publishes it.
+    html = client.get(f"/manage/?agency={flagged.id}&lang=en").get_data(as_text=True)
+    assert "Plan sent back for changes" in html
+    changed = post_form(
+        client,
+        f"/manage/plans/{plan.id}/edit",
+        {
+            "agency": str(flagged.id),
+            "what": "Mở quầy từ 7 giờ sáng",
+            "target": "80%",
+            "measure": "Công bố hằng tháng",
+            "owner": "Tổ một cửa",
+            "due_on": DUE,
+            "drivers": ["procedure"],
+        },
+    )
+    assert changed.status_code == 303
+    db.session.refresh(plan)
+    assert plan.review_state == "under_review" and plan.what == "Mở quầy từ 7 giờ sáng"
+    assert review(district, plan.id, "publish").status_code == 303
+    db.session.refresh(plan)
+    assert plan.review_state == "published" and plan.reviewed_by_id == staff.manager.id
+    assert "Mở quầy từ 7 giờ sáng" in client.get("/agencies/Q1-BN?lang=en").get_data(as_text=True)
+    assert review(district, plan.id).status_code == 422  # already decided
+    decisions = db.session.scalars(select(AuditLog).where(AuditLog.action == "plan.review").order_by(AuditLog.id))
+    assert [entry.after["review_state"] for entry in decisions] == ["returned", "published"]
+    html = client.get(f"/manage/?agency={flagged.id}&lang=en").get_data(as_text=True)
+    assert "Plan published" in html
+    assert client.get(f"/manage/plans/{plan.id}/edit").status_code == 404  # progress notes from now on
+    history = client.get(f"/manage/plans/{plan.id}?lang=en").get_data(as_text=True)
+    assert "Reviewed an action plan" in history and "Sent back for changes → Published" not in history
+
+
+def test_an_admin_may_review(client, db, staff, flagged):
+    sign_in(client, staff.ward.email)
+    file(client, flagged.id)
+    plan_id = db.session.scalar(select(ActionPlan.id))
+    assert review(person(client, staff.admin.email), plan_id).status_code == 303
+    assert db.session.get(ActionPlan, plan_id).review_state == "published"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"target": ""}, "State the figure you aim for."),
+        ({"measure": ""}, "Say how progress will be measured."),
+        ({"drivers": ["speed"]}, "Choose only from the list."),
+        ({"services": ["999999"]}, "Choose only from the list."),
+        ({"services": ["x"]}, "Choose only from the list."),
+    ],
+)
+def test_bad_plan_fields_change_nothing(client, db, staff, flagged, overrides, message):
+    sign_in(client, staff.ward.email)
+    client.get("/manage/?lang=en")
+    result = file(client, flagged.id, **overrides)
+    html = result.get_data(as_text=True)
+    assert result.status_code == 422 and message in html
+    assert db.session.scalar(select(ActionPlan)) is None
+
+
+def test_a_flagged_service_is_ticked_when_the_plan_starts_from_it(client, db, staff, flagged):
+    sign_in(client, staff.ward.email)
+    service_id = db.session.scalar(select(Service.id).where(Service.code == "HT-KHAISINH"))
+    form = client.get(f"/manage/plans/new?agency={flagged.id}&service={service_id}&driver=courtesy").text
+    assert re.search(rf'checked[^>]*value="{service_id}"|value="{service_id}"[^>]*checked', form)
+    assert re.search(r'checked[^>]*value="courtesy"|value="courtesy"[^>]*checked', form)

@@ -19,13 +19,18 @@ def test_action_plans_of_flagged_agencies_are_published(client, db):
     build_small_site(charts=False)
     agency = flagged_agency(db)
     plan = ActionPlan(
-        agency_id=agency.id, what="Open a second counter on Saturdays", owner="Ward chairman", due_on=date(2026, 12, 1)
+        agency_id=agency.id,
+        what="Open a second counter on Saturdays",
+        owner="Ward chairman",
+        due_on=date(2026, 12, 1),
+        review_state="published",  # approved by the parent agency
     )
     plan.updates.append(ActionPlanUpdate(note="Counter staffed from 7 November", status="in_progress"))
     db.session.add_all(
         [
             plan,
             ActionPlan(agency_id=agency.id, what="Dropped idea", owner="x", due_on=date(2026, 11, 1), status="dropped"),
+            ActionPlan(agency_id=agency.id, what="Not reviewed yet", owner="x", due_on=date(2026, 11, 1)),
         ]
     )
     db.session.commit()
@@ -34,6 +39,7 @@ def test_action_plans_of_flagged_agencies_are_published(client, db):
     page = client.get("/agencies/Q1-W1?lang=en").text
     assert "Open a second counter on Saturdays" in page and "Counter staffed from 7 November" in page
     assert "status: planned" in page and "Dropped idea" not in page
+    assert "Not reviewed yet" not in page and "Not reviewed yet" not in home  # public only once reviewed
 
 
 def test_only_replies_marked_public_are_shown_and_never_the_comment(client, db):
