@@ -203,7 +203,7 @@ def test_manager_walk_on_a_phone(browser, live_server, db, ward_manager, lang):
     browser.find_element(By.ID, "what").send_keys("Thêm một quầy tiếp nhận buổi sáng")
     browser.find_element(By.ID, "target").send_keys("80% hài lòng với đăng ký khai sinh")
     browser.find_element(By.ID, "measure").send_keys("Tỷ lệ hài lòng trong công bố hằng tháng")
-    browser.find_element(By.CSS_SELECTOR, "input[name=drivers][value=timeliness]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=drivers][value=procedure]").click()
     browser.find_element(By.ID, "owner").send_keys("Tổ một cửa")
     due = (date.today() + timedelta(days=60)).isoformat()
     browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, "due_on"), due)
