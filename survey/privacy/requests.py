@@ -31,7 +31,8 @@ from survey.models.base import as_utc, to_naive_utc, utcnow
 from survey.phones import masked
 from survey.privacy.retention import ERASED_REF_PREFIX, ERASED_TOKEN_PREFIX
 from survey.responses import find_link
-from survey.tokens import new_salt, sha256_hex
+from survey.tokens import new_salt, normalise_code, sha256_hex, short_code_hash
+from survey.verification import well_formed
 
 ACKNOWLEDGE_WORKING_DAYS = 2
 COMPLETE_DAYS = 15
@@ -40,7 +41,16 @@ CODE_MINUTES = 30
 
 
 def find_invitation(code: str) -> Invitation | None:
-    """The invitation a citizen's code names (the survey link's token), whatever the link's state."""
+    """The invitation a citizen's code names, whatever the link's state.
+
+    The short code printed on the SMS and the counter slip (the one /verify checks) is what
+    a citizen most likely has; the survey link itself, or its token, works too.
+    """
+    short = normalise_code(code)
+    if well_formed(short):
+        found = db.session.scalar(select(Invitation).where(Invitation.code_hash == short_code_hash(short)))
+        if found is not None:
+            return found
     return find_link(code.strip().rsplit("/", 1)[-1]).invitation
 
 

@@ -131,3 +131,13 @@ def test_the_privacy_notice_is_versioned_in_both_languages_and_each_response_rec
     assert "2026-01" in vi and "2026-01" in en and vi != en
     factories.comment("Q1-BN", "ok", overall=5)
     assert db.session.scalar(select(Response.notice_version)) == "2026-01"
+
+
+def test_the_short_code_from_the_slip_raises_a_request(app, client):
+    from survey.tokens import display_code, short_code_for_salt
+
+    factories.small_city()
+    invitation = find_link(factories.issue_link("HS-D4")).invitation
+    code = display_code(short_code_for_salt(invitation.token_salt)).lower()  # typed as read, in any case
+    page = _post(client, "/privacy/request", {"code": code, "kind": "access"})
+    assert page.status_code == 200 and "HS-D4" in text_of(page)
