@@ -90,6 +90,7 @@ def record_response(
         quick=(now - invitation.issued_at).total_seconds() <= QUICK_SECONDS,
         locale=locale,
         channel=channel,
+        case_channel=case.channel,
         minted_by=case.source,
         api_key_id=case.api_key_id,
         device_hash=device,
@@ -119,6 +120,28 @@ def answer_channel(invitation: Invitation, assisted: bool) -> str:
     if invitation.printed_at is not None:
         return "qr"
     return "web"
+
+
+def link_hash_of(invitation: Invitation) -> str:
+    """The keyed hash its response would carry: computable only by the service, which holds the key."""
+    return response_link_hash(token_for_salt(invitation.token_salt))
+
+
+def answered_invitations(invitations: list[Invitation]) -> set[int]:
+    """Ids of those invitations that were answered.
+
+    The database cannot tell (no column joins a response to its invitation); the service can,
+    by deriving each link's keyed hash. Reminders, retention and data requests need it.
+    """
+    by_hash = {link_hash_of(i): i.id for i in invitations if i.token_salt}
+    found: set[int] = set()
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 500):  # stays under every database's bound-parameter limit
+        chunk = hashes[start : start + 500]
+        found.update(
+            by_hash[h] for h in db.session.scalars(select(Response.link_hash).where(Response.link_hash.in_(chunk)))
+        )
+    return found
 
 
 def own_response(token: str) -> Response | None:

@@ -77,6 +77,7 @@ def upgrade():
         batch_op.add_column(sa.Column("link_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("api_key_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("quick", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column("case_channel", sa.String(length=16), nullable=True))
 
     bind = op.get_bind()
     _backfill_options(bind)
@@ -116,14 +117,15 @@ def _backfill_options(bind) -> None:
 def _unlink_responses(bind) -> None:
     rows = bind.execute(
         sa.text(
-            "SELECT r.id, i.token_salt, i.issued_at, r.submitted_at, c.api_key_id FROM response r "
+            "SELECT r.id, i.token_salt, i.issued_at, r.submitted_at, c.api_key_id, c.channel FROM response r "
             "JOIN invitation i ON i.id = r.invitation_id JOIN case_record c ON c.id = i.case_id"
         )
     ).all()
     update = sa.text(
-        "UPDATE response SET link_hash = :link, api_key_id = :key, quick = :quick, submitted_at = :hour WHERE id = :id"
+        "UPDATE response SET link_hash = :link, api_key_id = :key, quick = :quick, submitted_at = :hour, "
+        "case_channel = :case_channel WHERE id = :id"
     )
-    for response_id, salt, issued_at, submitted_at, api_key_id in rows:
+    for response_id, salt, issued_at, submitted_at, api_key_id, case_channel in rows:
         issued, submitted = _as_datetime(issued_at), _as_datetime(submitted_at)
         bind.execute(
             update,
@@ -131,6 +133,7 @@ def _unlink_responses(bind) -> None:
                 "id": response_id,
                 "link": _link_hash_of_salt(salt),
                 "key": api_key_id,
+                "case_channel": case_channel,
                 "quick": 0 <= (submitted - issued).total_seconds() <= QUICK_SECONDS,
                 "hour": submitted.replace(minute=0, second=0, microsecond=0),
             },
@@ -178,6 +181,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_response_api_key_id"))
         batch_op.drop_constraint("fk_response_api_key_id_api_key", type_="foreignkey")
         batch_op.drop_constraint("uq_response_link_hash", type_="unique")
+        batch_op.drop_column("case_channel")
         batch_op.drop_column("quick")
         batch_op.drop_column("api_key_id")
         batch_op.drop_column("link_hash")

@@ -34,7 +34,6 @@ class DeliveryFigures:
 def delivery_figures(agency_ids: set[int] | None = None) -> list[DeliveryFigures]:
     """One row per agency with any SMS, ``agency_ids`` limiting it (None = all)."""
     invitation = SmsMessage.kind == "invitation"
-    answered = exists().where(Response.invitation_id == SmsMessage.invitation_id)
     opted = exists().where(Contact.invitation_id == SmsMessage.invitation_id, Contact.opted_out_at.is_not(None))
 
     def count(condition):
@@ -49,7 +48,6 @@ def delivery_figures(agency_ids: set[int] | None = None) -> list[DeliveryFigures
             count(invitation & (SmsMessage.status == "cancelled")),
             count((SmsMessage.kind == "reminder") & (SmsMessage.status == "sent")),
             count(invitation & opted),
-            count(invitation & (SmsMessage.status == "sent") & answered),
         )
         .where(SmsMessage.kind.in_(("invitation", "reminder")))
         .group_by(SmsMessage.agency_id)
@@ -58,5 +56,14 @@ def delivery_figures(agency_ids: set[int] | None = None) -> list[DeliveryFigures
         query = query.where(SmsMessage.agency_id.in_(agency_ids))
     rows = db.session.execute(query).all()
     agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_([r[0] for r in rows])))}
-    figures = [DeliveryFigures(agencies[r[0]], *(int(v or 0) for v in r[1:])) for r in rows]
+    # Answers given through an SMS link carry channel "sms": counted per agency without joining
+    # an answer to its invitation (the database cannot; see survey/responses.py).
+    answered = dict(
+        db.session.execute(
+            select(Response.agency_id, func.count())
+            .where(Response.channel == "sms", Response.agency_id.in_(list(agencies)))
+            .group_by(Response.agency_id)
+        ).all()
+    )
+    figures = [DeliveryFigures(agencies[r[0]], *(int(v or 0) for v in r[1:]), answered.get(r[0], 0)) for r in rows]
     return sorted(figures, key=lambda f: f.agency.code)

@@ -27,8 +27,9 @@ from survey.delivery.crypto import decrypt_phone
 from survey.delivery.gateway import PermanentError, Sms, SmsSender, TransientError, sms_sender_for
 from survey.delivery.texts import code_text, invitation_text, reminder_text
 from survey.extensions import db
-from survey.models import Contact, Invitation, Response, SmsMessage
+from survey.models import Contact, Invitation, SmsMessage
 from survey.models.base import as_utc, to_naive_utc, utcnow
+from survey.responses import answered_invitations
 from survey.tokens import token_for_salt
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,6 @@ def queue_reminders(now: datetime) -> int:
     cutoff = now - timedelta(days=current_app.config["REMINDER_DAYS"])
     earlier = aliased(SmsMessage)
     reminded = exists().where(earlier.invitation_id == SmsMessage.invitation_id, earlier.kind == "reminder")
-    answered = exists().where(Response.invitation_id == SmsMessage.invitation_id)
     held = exists().where(Contact.invitation_id == SmsMessage.invitation_id, Contact.opted_out_at.is_(None))
     rows = db.session.execute(
         select(SmsMessage.invitation_id, SmsMessage.agency_id)
@@ -66,11 +66,16 @@ def queue_reminders(now: datetime) -> int:
             SmsMessage.sent_at <= cutoff,
             Invitation.expires_at > now,
             held,
-            ~answered,
             ~reminded,
         )
     ).all()
+    candidates = (
+        list(db.session.scalars(select(Invitation).where(Invitation.id.in_([r[0] for r in rows])))) if rows else []
+    )
+    answered = answered_invitations(candidates)
     for invitation_id, agency_id in rows:
+        if invitation_id in answered:
+            continue
         db.session.add(
             SmsMessage(
                 invitation_id=invitation_id,
@@ -138,7 +143,7 @@ def _why_not(message: SmsMessage, contact: Contact | None, now: datetime) -> str
         return "opted out"
     if message.invitation.expires_at <= now:
         return "survey closed"
-    if db.session.scalar(select(exists().where(Response.invitation_id == message.invitation_id))):
+    if answered_invitations([message.invitation]):
         return "already answered"
     return None
 

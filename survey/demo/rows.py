@@ -21,6 +21,8 @@ from survey.tokens import (
     token_for_salt,
 )
 
+CASE_CHANNELS = ("online", "counter", "post")  # the generator codes them 0, 1, 2
+
 
 def _datetimes(stamps: np.ndarray) -> list[datetime]:
     return stamps.astype("datetime64[us]").astype(object).tolist()
@@ -34,7 +36,7 @@ def case_and_invitation_rows(
     service_ids: list[int],
 ) -> tuple[list[dict], list[dict]]:
     """Rows for ``case_record`` and ``invitation``; case k and its invitation share id ``first_id + k``."""
-    channels = ("online", "counter", "post")
+    channels = CASE_CHANNELS
     delivery = ("link", "qr", "sms")
     prefix = "HS" + month.label.replace("-", "")
     received, due = _datetimes(cases.received), _datetimes(cases.due)
@@ -110,6 +112,7 @@ def response_and_answer_rows(
                 "question_set_id": qset_id,
                 "submitted_at": submitted[j],
                 "channel": "web",
+                "case_channel": CASE_CHANNELS[int(cases.channel[pos])],
                 "locale": "en" if responses.english[j] else "vi",
                 "overall": overall or None,
                 "comment": responses.comment[j],

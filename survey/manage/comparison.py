@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from ranking.periods import parse_period
 from ranking.stats import wilson_interval
 from survey.extensions import db
-from survey.models import Agency, Case, Invitation, Response, Service, Snapshot, SnapshotEntry
+from survey.models import Agency, Response, Service, Snapshot, SnapshotEntry
 from survey.models.agency import subtree_ids
 from survey.models.base import to_naive_utc
 from survey.vocabulary import FLAG_BANDS
@@ -114,8 +114,7 @@ def service_comparison(agency: Agency, start: datetime, end: datetime) -> list[C
 
 def channel_comparison(agency: Agency, start: datetime, end: datetime) -> list[Comparison]:
     """Satisfaction by the channel the case came in by, here and among peers."""
-    joins = ((Invitation, Invitation.id == Response.invitation_id), (Case, Case.id == Invitation.case_id))
-    cells = _shares(Case.channel, agency, start, end, joins)
+    cells = _shares(Response.case_channel, agency, start, end)
     return [Comparison(channel, channel, channel, channel, *cells[channel]) for channel in CHANNELS if channel in cells]
 
 

@@ -115,6 +115,9 @@ class Response(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     # How it was answered (survey.vocabulary.ANSWER_CHANNELS); "assisted" never counts in the ranking.
     channel: Mapped[str] = mapped_column(String(16), default="web")
+    # How the case came in (survey.models.case.CHANNELS: online, counter, post), copied from the
+    # case like agency and service, so channels can be compared without joining the answer to it.
+    case_channel: Mapped[str | None] = mapped_column(String(16))
     # How its invitation was made (survey.vocabulary.MINT_SOURCES), copied from the case.
     minted_by: Mapped[str] = mapped_column(String(16), default="api_key", server_default="api_key")
     # The integrating system that minted the link (so revoking a key can hold its answers).

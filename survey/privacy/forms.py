@@ -17,7 +17,9 @@ KIND_CHOICES = [
 class RequestForm(FlaskForm):
     code = StringField(
         _l("Code from your message or slip"),
-        description=_l("The 8-character code on your SMS or counter slip (for example ABCD-EFGH), or the survey link itself."),
+        description=_l(
+            "The 8-character code on your SMS or counter slip (for example ABCD-EFGH), or the survey link itself."
+        ),
         validators=[InputRequired(_l("Enter the code.")), Length(max=200)],
     )
     kind = RadioField(

@@ -30,7 +30,7 @@ from survey.models import Contact, DataRequest, Invitation, Response, SmsMessage
 from survey.models.base import as_utc, to_naive_utc, utcnow
 from survey.phones import masked
 from survey.privacy.retention import ERASED_REF_PREFIX, ERASED_TOKEN_PREFIX
-from survey.responses import find_link
+from survey.responses import find_link, link_hash_of
 from survey.tokens import new_salt, normalise_code, sha256_hex, short_code_hash
 from survey.verification import well_formed
 
@@ -146,7 +146,7 @@ def held_data(invitation: Invitation) -> dict:
     case = invitation.case
     contact = _held_number(invitation)
     phone = decrypt_phone(contact.phone_cipher) if contact else None
-    response = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    response = db.session.scalar(select(Response).where(Response.link_hash == link_hash_of(invitation)))
     messages = db.session.execute(
         select(SmsMessage.kind, SmsMessage.status, SmsMessage.sent_at)
         .where(SmsMessage.invitation_id == invitation.id)
@@ -204,7 +204,8 @@ def erase_case_data(invitation: Invitation) -> None:
     contact = _held_number(invitation)
     if contact is not None:
         db.session.delete(contact)
-    db.session.execute(update(Response).where(Response.invitation_id == invitation.id).values(comment=None))
+    if invitation.token_salt:
+        db.session.execute(update(Response).where(Response.link_hash == link_hash_of(invitation)).values(comment=None))
     case = invitation.case
     case.case_ref = f"{ERASED_REF_PREFIX}{case.id}"
     invitation.token_salt = ""

@@ -19,6 +19,7 @@ from survey.audit import record
 from survey.extensions import db
 from survey.models import AuditLog, Case, Contact, Invitation, Response
 from survey.models.base import to_naive_utc
+from survey.responses import answered_invitations
 
 ERASED_REF_PREFIX = "~"  # an erased case reference reads "~<case id>": unique, and no longer the agency's
 ERASED_TOKEN_PREFIX = "erased:"  # noqa: S105 (a marker, not a secret)
@@ -64,11 +65,14 @@ def _cutoff(name: str, now: datetime) -> datetime:
 
 
 def _phones(now: datetime):
-    answered = exists().where(Response.invitation_id == Contact.invitation_id)
+    # Answered links are found by their keyed hash (no column joins an answer to its invitation);
+    # numbers are erased nightly, so this is at most about a day's answers through SMS links.
+    held = list(db.session.scalars(select(Invitation).join(Contact, Contact.invitation_id == Invitation.id)))
+    answered = answered_invitations(held)
     closed = exists().where(
         Invitation.id == Contact.invitation_id, Invitation.expires_at <= _cutoff("RETENTION_PHONE_DAYS", now)
     )
-    return Contact.id.in_(select(Contact.id).where(or_(closed, answered)))
+    return Contact.id.in_(select(Contact.id).where(or_(closed, Contact.invitation_id.in_(answered))))
 
 
 def _rules(now: datetime):
