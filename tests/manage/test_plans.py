@@ -228,6 +228,6 @@ def test_bad_plan_fields_change_nothing(client, db, staff, flagged, overrides, m
 def test_a_flagged_service_is_ticked_when_the_plan_starts_from_it(client, db, staff, flagged):
     sign_in(client, staff.ward.email)
     service_id = db.session.scalar(select(Service.id).where(Service.code == "HT-KHAISINH"))
-    form = client.get(f"/manage/plans/new?agency={flagged.id}&service={service_id}&driver=courtesy").text
+    form = client.get(f"/manage/plans/new?agency={flagged.id}&service={service_id}&driver=civil_servant").text
     assert re.search(rf'checked[^>]*value="{service_id}"|value="{service_id}"[^>]*checked', form)
-    assert re.search(r'checked[^>]*value="courtesy"|value="courtesy"[^>]*checked', form)
+    assert re.search(r'checked[^>]*value="civil_servant"|value="civil_servant"[^>]*checked', form)
