@@ -86,6 +86,17 @@ def figures(runs: dict[str, dict]) -> list[Figure]:
             )
         )
     large = runs[L]
+    for label in (S, L, f"{L} charts"):
+        result = runs[label]
+        checks = result.get("integrity_checks_seconds", float("nan"))
+        out.append(
+            Figure(
+                f"publish {label}: integrity checks (run_checks) share",
+                checks,
+                "s",
+                details={"of_total_s": result["seconds"], "without_checks_s": result["seconds"] - checks},
+            )
+        )
     out.append(
         Figure(
             f"publish {L}: SQL aggregation share",

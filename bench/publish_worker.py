@@ -14,6 +14,7 @@ import json
 import resource
 import time
 
+import survey.publication.service
 import survey.publication.store
 from ranking.periods import parse_period
 from survey import create_app, publication
@@ -24,10 +25,10 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def timed_aggregation() -> list[float]:
-    """Wrap the SQL aggregation so its share of the publication time is known."""
+def timed(module, name: str) -> list[float]:
+    """Wrap ``module.name`` so its share of the publication time is known."""
     spent: list[float] = []
-    original = survey.publication.store.period_counts
+    original = getattr(module, name)
 
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
@@ -36,8 +37,13 @@ def timed_aggregation() -> list[float]:
         finally:
             spent.append(time.perf_counter() - started)
 
-    survey.publication.store.period_counts = wrapper
+    setattr(module, name, wrapper)
     return spent
+
+
+def timed_aggregation() -> list[float]:
+    """The counts (tallies, invitations, cases) of the period."""
+    return timed(survey.publication.store, "period_counts")
 
 
 def publish(period: str, charts: bool, correction: str | None) -> dict:
@@ -46,6 +52,8 @@ def publish(period: str, charts: bool, correction: str | None) -> dict:
         db.session.execute(db.text("SELECT 1"))  # connect before the baseline
         baseline = peak_rss_mb()
         aggregation = timed_aggregation()
+        # The integrity checks publish() runs first (issue 11): they scan the month's answers.
+        checks = timed(survey.publication.service, "run_checks")
         started = time.perf_counter()
         results = publication.publish(
             parse_period(period), actor="bench", notify=False, correction=correction, render_charts=charts
@@ -55,6 +63,7 @@ def publish(period: str, charts: bool, correction: str | None) -> dict:
         "seconds": seconds,
         "aggregation_seconds": sum(aggregation),
         "aggregation_calls": len(aggregation),
+        "integrity_checks_seconds": sum(checks),
         "baseline_rss_mb": baseline,
         "peak_rss_mb": peak_rss_mb(),
         "created": sum(r.created for r in results),
