@@ -5,8 +5,8 @@ few seconds) instead of through Python. Two shortcuts, both invisible to publica
 which reads only ``answer_tally`` and ``service`` (plus ``case_record``/``invitation`` for
 response and on-time rates, left empty here):
 
-* the response → invitation foreign key is dropped, so no 10 M cases and invitations
-  are needed (``invitation_id`` is still unique, as in production);
+* answers carry a made-up link hash (unique, as in production), so no 10 M cases and
+  invitations are needed;
 * foreign keys are not checked during the bulk insert (``session_replication_role``),
   and the response indexes are built after it rather than maintained row by row; the
   tallies (whose triggers were off too) are then counted once, as migration 0008 does.
@@ -98,7 +98,7 @@ def insert_responses(conn: Connection, period: Period, count: int, first_id: int
     # with the agency count) scatters big and small agencies over all peer groups.
     known = {
         "id": "g + :first",
-        "invitation_id": "g + :first",
+        "link_hash": "md5((g + :first)::text)",
         "agency_id": "a",
         "service_id": "1 + (g * 7 + a) % :services",
         "question_set_id": ":qset",
@@ -130,7 +130,6 @@ def build(periods: list[tuple[Period, int]], agencies: int) -> dict[str, Any]:
     indexes = [ix for ix in table.indexes]
     started = datetime.now()
     with db.engine.begin() as conn:
-        conn.execute(text("ALTER TABLE response DROP CONSTRAINT IF EXISTS fk_response_invitation_id_invitation"))
         for index in indexes:
             conn.execute(text(f'DROP INDEX IF EXISTS "{index.name}"'))
         conn.execute(text("SET LOCAL session_replication_role = replica"))  # no FK triggers during the load

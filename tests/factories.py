@@ -241,3 +241,10 @@ def responses_with_drivers(
                 [{"response_id": response.id, "question_id": question_ids[k], "value": v} for k, v in drivers.items()],
             )
     db.session.commit()
+
+
+def link_in(sms_text: str) -> str:
+    """The survey link an SMS carries, wherever the wording puts it."""
+    found = re.search(r"\S+/s/\S+", sms_text)
+    assert found, sms_text
+    return found.group()
