@@ -192,13 +192,14 @@ def _seed(app: Flask) -> list[str]:
 
 @pytest.fixture(scope="module")
 def topology(postgres_url: str, tmp_path_factory) -> Iterator[Topology]:
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": postgres_url})
+    secret = new_secret()  # one secret for every host and for the checks here (answers' link hashes use it)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": postgres_url, "SECRET_KEY": secret})
     app.test_client_class = IsolatedClient
     periods = _seed(app)
     _redis_client().flushdb()  # our own index: counters of an earlier run must not count
     env = app_env(
         postgres_url,
-        new_secret(),  # one secret for every host: links, sessions and CSRF work across them
+        secret,  # links, sessions and CSRF work across hosts
         ratelimit=True,
         SURVEY_RATELIMIT_STORAGE_URL=REDIS_URL,
         SURVEY_PROXY_HOPS="1",
