@@ -176,3 +176,22 @@ def test_same_seed_same_city(tmp_path):
     assert first == second
     assert first[0][2] > 0 and first[1] > 0
     assert other[1:3] != first[1:3]
+
+
+def test_a_case_posted_after_the_demo_loads_is_stored(demo: DemoCity):
+    """The demo writes explicit ids; PostgreSQL's sequences must be past them (planted schemes included)."""
+    from tests import factories
+
+    with demo.app.app_context():
+        key = factories.api_key()
+        db.session.commit()
+        ward = db.session.scalar(select(Agency.code).where(Agency.code == WORST_WARD_CODE))
+        service = db.session.scalar(select(Service.code).order_by(Service.id))
+        body = {"cases": [factories.case_json("AFTER-DEMO-1", ward, service)]}
+        answer = demo.app.test_client().post("/api/v1/cases", json=body, headers={"Authorization": f"Bearer {key}"})
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+        case = db.session.scalar(select(Case).where(Case.case_ref == "AFTER-DEMO-1"))
+        db.session.delete(case.invitation)
+        db.session.delete(case)
+        db.session.commit()
+        db.session.remove()

@@ -230,6 +230,8 @@ def load_demo(
     db.session.commit()
     echo("integrity schemes…")
     outcome = plant_schemes(now_utc)
+    _reset_sequences((Case, Invitation, Response, Answer))  # the schemes' cases have explicit ids too
+    db.session.commit()
     summary = _summary(seed, specs, len(services), totals, windows, users)
     return f"{summary} {outcome.line()}" if outcome else summary
 
