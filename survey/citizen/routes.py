@@ -60,13 +60,14 @@ def closed_link(state: LinkState, token: str | None = None):
     return render_template("citizen/closed.html", state=state.value, reply=reply), STATUS_FOR_STATE[state]
 
 
-# Links the city minted itself (admin upload, CLI import) never reached the agency's systems,
-# so the agency cannot even tell whether the citizen answered; only then does the form say so.
+# Links the city minted itself (admin upload, CLI import) or sent itself by SMS never reached
+# the agency's systems, so the agency cannot even tell whether the citizen answered; only
+# then does the form say so.
 CITY_MINTED_SOURCES = frozenset({"upload", "csv_import"})
 
 
 def agency_cannot_link(invitation: Invitation) -> bool:
-    return invitation.case.source in CITY_MINTED_SOURCES
+    return invitation.case.source in CITY_MINTED_SOURCES or invitation.delivery_channel == "sms"
 
 
 def ownership() -> dict:

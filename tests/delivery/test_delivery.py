@@ -10,6 +10,7 @@ from survey.delivery.queue import MAX_ATTEMPTS, deliver_sms
 from survey.extensions import db
 from survey.models import Contact, SmsMessage
 from tests import factories
+from tests.actions import text_of
 from tests.delivery.conftest import INBOUND_SECRET, city_time
 from tests.delivery.gateway import closed_port_url
 from tests.factories import case_json
@@ -45,7 +46,10 @@ def test_a_case_with_a_phone_is_delivered_once_by_sms_and_its_number_is_never_re
     assert sms["to"] == PHONE and sms["kind"] == "invitation" and sms["brand"]
     assert sms["text"].startswith("[KHAOSAT-HCMC] ") and "HS-0001" in sms["text"]
     token = factories.token_from_url(factories.link_in(sms["text"]))
-    assert client.get(f"/s/{token}").status_code == 200
+    form = client.get(f"/s/{token}")
+    assert form.status_code == 200
+    # The case system never had this link, so the form may promise it cannot see who answered.
+    assert "nhưng không biết ai đã trả lời" in text_of(form)
 
     deliver_sms(now=city_time(0, 11))
     assert len(gateway.requests) == 1  # sent once, never again
