@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ranking.periods import Period, period_containing
 from survey.extensions import db
@@ -266,6 +266,63 @@ def driver_breakdown(agency_ids: Iterable[int], start: datetime, end: datetime) 
             )
         )
     return sorted(figures, key=lambda f: (f.correlation is None, -(f.correlation or 0.0)))
+
+
+TREND_MONTHS = 6
+MIN_TREND_ANSWERS = 10  # fewer answers in a month: the cell shows a dash, not a share
+
+
+@dataclass(frozen=True)
+class FactorTrend:
+    key: str
+    cells: list[tuple[int, int]]  # (positive, answered) per month, oldest first
+
+    def share(self, index: int) -> float | None:
+        positive, answered = self.cells[index]
+        return positive / answered if answered >= MIN_TREND_ANSWERS else None
+
+
+def factor_trend(
+    agency_ids: Iterable[int], now: datetime, months: int = TREND_MONTHS
+) -> tuple[list[Period], list[FactorTrend]]:
+    """Positive share per SIPAS factor in each of the last ``months`` city months (the current one last).
+
+    One query per month: months are city months, and their bounds are exact instants, so no
+    database-specific date arithmetic is needed.
+    """
+    ids = list(agency_ids)
+    periods = [period_containing(now, "month")]
+    while len(periods) < months:
+        periods.insert(0, periods[0].previous())
+    cells: dict[str, list[tuple[int, int]]] = {key: [] for key in DRIVER_KEYS}
+    for period in periods:
+        rows = dict(
+            (factor, (int(positive or 0), int(answered)))
+            for factor, positive, answered in db.session.execute(
+                select(
+                    Question.factor,
+                    func.sum(case((QuestionOption.positive.is_(True), 1), else_=0)),
+                    func.count(Answer.id),
+                )
+                .join(Answer, Answer.question_id == Question.id)
+                .join(
+                    QuestionOption,
+                    (QuestionOption.question_id == Answer.question_id) & (QuestionOption.value == Answer.value),
+                )
+                .join(Response, Response.id == Answer.response_id)
+                .where(
+                    Response.agency_id.in_(ids),
+                    Response.submitted_at >= to_naive_utc(period.start),
+                    Response.submitted_at < to_naive_utc(period.end),
+                    Question.factor.in_(DRIVER_KEYS),
+                    QuestionOption.positive.is_not(None),
+                )
+                .group_by(Question.factor)
+            ).all()
+        )
+        for key in DRIVER_KEYS:
+            cells[key].append(rows.get(key, (0, 0)))
+    return periods, [FactorTrend(key, cells[key]) for key in DRIVER_KEYS]
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from survey.manage.export import csv_lines
 from survey.manage.figures import (
     current_flag,
     driver_breakdown,
+    factor_trend,
     live_figures,
     observed_and_expected,
     subagency_figures,
@@ -147,6 +148,7 @@ def dashboard():
         trend=points,
         why=observed_and_expected(points),
         drivers=driver_breakdown([agency.id], now - DRIVER_WINDOW, now),
+        factor_trend=factor_trend([agency.id], now),
         services=worst_services([agency.id], now - DRIVER_WINDOW, now),
         flag=flag,
         flag_plan=next((p for p in plans if flag and p.snapshot_id == flag.snapshot.id), None),

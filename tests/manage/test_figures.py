@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from ranking.periods import parse_period
-from survey.manage.figures import current_flag, driver_breakdown, live_figures, trend, worst_services
+from ranking.periods import parse_period, period_containing
+from survey.manage.figures import current_flag, driver_breakdown, factor_trend, live_figures, trend, worst_services
 from survey.models import Agency, Snapshot
 from survey.publication import publish
 from tests import factories
@@ -116,6 +116,23 @@ def test_driver_breakdown_groups_by_sipas_factor_and_reads_each_options_positive
     assert {d.key for d in ordered[:2]} == {"procedure", "result"}  # strongest movers first
 
 
+def test_factor_trend_counts_each_city_month_and_hides_thin_months(db, city):
+    now = datetime.now(UTC)
+    this_month = period_containing(now, "month")
+    last_month = this_month.previous()
+    # Twelve answers last month (procedure: 9 easy of 12), three this month (too few to show).
+    factories.responses_with_drivers(
+        "Q1-BN", [(5, {"ease": 5})] * 9 + [(2, {"ease": 1})] * 3, last_month.start + timedelta(days=2)
+    )
+    factories.responses_with_drivers("Q1-BN", [(5, {"ease": 5})] * 3, this_month.start + timedelta(hours=1))
+    factories.responses_with_drivers("Q1-DK", [(1, {"ease": 1})] * 20, last_month.start + timedelta(days=2))
+    months, rows = factor_trend([agency(db, "Q1-BN").id], now)
+    assert [m.key for m in months[-2:]] == [last_month.key, this_month.key] and len(months) == 6
+    procedure = next(row for row in rows if row.key == "procedure")
+    assert procedure.cells[-2:] == [(9, 12), (3, 3)]
+    assert procedure.share(len(months) - 2) == 0.75 and procedure.share(len(months) - 1) is None
+
+
 def test_driver_breakdown_respects_the_time_window(db, city):
     now = datetime.now(UTC)
     factories.responses_with_drivers("Q1-BN", [(5, {"ease": 5})] * 3, now - timedelta(days=200))
@@ -154,7 +171,7 @@ def test_dashboard_shows_live_figures_trend_drivers_and_flag(client, db, staff):
     html = client.get(f"/manage/?agency={q1bn}&lang=en").get_data(as_text=True)
     assert "Flagged in the latest publication" in html and f"/manage/plans/new?agency={q1bn}" in html
     assert "Provisional." in html and "2026-09" in html and "Clearly worse than peers" in html
-    assert "The procedure" in html and "SIPAS factor" in html
+    assert "The procedure" in html and "SIPAS factor" in html and "The five factors month by month" in html
     point = trend(agency(db, "Q1-BN"))[-1]
     assert point.rate is not None and point.expected is not None and point.rate < point.expected
     why = re.search(r"In September 2026, ([\d.]+%) of answers were satisfied; about ([\d.]+%) was expected", html)
