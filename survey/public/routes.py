@@ -64,7 +64,7 @@ def home() -> Response:
 @bp.get("/changes")
 def latest_changes() -> Response:
     """The newest quarter's largest changes (a month's with ``?kind=month``)."""
-    kind = request.args.get("kind") or "quarter"
+    kind = request.args.get("kind", "quarter")  # present but empty is as wrong as any other value
     if kind not in ("quarter", "month"):
         abort(400, "kind must be quarter or month")
     period = queries.latest_period_of_kind(kind)

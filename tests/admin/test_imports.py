@@ -70,7 +70,7 @@ BAD_ROWS = [
     ("X1,Phường,ward,X1,ward", "parent X1 is rejected or forms a loop"),
     ("X1,<script>alert(1)</script>,ward,,ward", "Must not contain < or >"),
     ("X1,=1+1,ward,,ward", "spreadsheet formulas"),
-    ("X1,Phường,palace,,ward", "must be one of department, district, ward, other"),
+    ("X1,Phường,palace,,ward", "must be one of department, district, ward, city, other"),
     ("X 1,Phường,ward,,ward", "letters, digits"),
     ("X1,,ward,,ward", "This field is required"),
     ("X1,Phường,ward,,ward,extra", "more values than columns"),

@@ -235,7 +235,8 @@ def test_english_snapshot_charts_have_no_vietnamese_words(site, site_client):
     page = site_client.get(f"/snapshots/{site.ids.ward_september}?lang=en").text
     charts = chart_texts(site_client, page)
     words = " | ".join(charts.values())
-    assert "Funnel plot: Wards, September 2026" in words and "Scores with 95% intervals: Wards" in words
+    assert "Funnel plot: Wards, communes and special zones, September 2026" in words
+    assert "Scores with 95% intervals: Wards" in words
     assert "99.8% limits" in words and "Ward Q1-W1" in words
     assert not [w for w in VIETNAMESE_CHART_WORDS if w in words]
 
@@ -244,7 +245,7 @@ def test_vietnamese_snapshot_charts_have_no_english_words_and_use_decimal_commas
     page = site_client.get(f"/snapshots/{site.ids.ward_september}?lang=vi").text
     charts = chart_texts(site_client, page)
     words = " | ".join(charts.values())
-    assert "Biểu đồ phễu: Phường, xã, Tháng 9 năm 2026" in words and "Giới hạn 99,8%" in words
+    assert "Biểu đồ phễu: Phường, xã, đặc khu, Tháng 9 năm 2026" in words and "Giới hạn 99,8%" in words
     assert not [w for w in ENGLISH_CHART_WORDS if w in words]
     assert not re.search(r"\d\.\d+%", words), "a decimal point in a Vietnamese chart"
 
