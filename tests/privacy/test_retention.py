@@ -14,6 +14,7 @@ from survey.privacy.register import register_markdown
 from survey.privacy.retention import RECEIPT_ACTION, purge
 from survey.responses import find_link
 from tests import factories
+from tests.actions import signed_in
 from tests.delivery.conftest import city_time
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,3 +56,18 @@ def test_purge_erases_each_class_when_due_and_dry_run_only_counts(delivering, ru
 
 def test_the_register_in_docs_is_the_generated_one(app):
     assert (ROOT / "docs" / "processing-register.md").read_text(encoding="utf-8") == register_markdown(app)
+
+
+def _schedule_table(page: str) -> str:
+    start = page.index("<table>", page.index('scope="col">Data<') - 200)
+    return page[start : page.index("</table>", start)]
+
+
+def test_the_notice_and_the_admin_page_show_the_same_schedule(delivering, app, client):
+    notice = client.get("/privacy?lang=en").get_data(as_text=True)
+    factories.user("admin@example.gov.vn", "admin")
+    staff = signed_in(app.test_client(), "admin@example.gov.vn")
+    admin = staff.get("/admin/privacy?lang=en").get_data(as_text=True)
+    rows = _schedule_table(notice).count("<tr>")
+    assert rows > 4  # a heading row and one row per data class
+    assert _schedule_table(notice) == _schedule_table(admin)
