@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 
@@ -48,9 +50,11 @@ def banner() -> None:
 
     base = current_app.config["BASE_URL"].rstrip("/")
     try:
-        survey_link, _ = new_demo_link(None)
+        survey_link, sms = new_demo_link(None)
+        code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", sms)
+        check_code = f"(the link's code: {code.group(0)})" if code else ""
     except click.ClickException:
-        survey_link = "(load the demo first)"
+        survey_link, check_code = "(load the demo first)", ""
     lines = [
         "",
         f"Citizen survey service on {base}",
@@ -59,6 +63,9 @@ def banner() -> None:
         f"  Open data              {base}/data",
         f"  API (OpenAPI 3.1)      {base}/api/v1/openapi.json",
         f"  A survey link to try   {survey_link}",
+        f"  Is this message real?  {base}/verify   {check_code}".rstrip(),
+        f"  Largest changes        {base}/changes",
+        f"  Privacy notice         {base}/privacy   (data requests: {base}/privacy/request)",
         f"  Staff sign-in          {base}/auth/sign-in   (password for every demo login: {DEMO_PASSWORD})",
         *(
             f"    {role:<8} {email}  ({login_scope(email, code, DEMO_LOGIN_NOTES)})"
