@@ -28,6 +28,18 @@ def _whole_number(name: str, raw: str) -> int:
         raise RuntimeError(f"SURVEY_{name} must be a whole number, not {raw!r}") from None
 
 
+def _dates(name: str, raw: str) -> frozenset:
+    from datetime import date
+
+    days = set()
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        try:
+            days.add(date.fromisoformat(part))
+        except ValueError:
+            raise RuntimeError(f"SURVEY_{name}: {part!r} is not a date like 2027-02-05") from None
+    return frozenset(days)
+
+
 def _yes_no(name: str, raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -136,6 +148,9 @@ class Config:
     RETENTION_INVITATION_DAYS = env_int("RETENTION_INVITATION_DAYS", 90)  # after the window closes
     RETENTION_CASE_REF_DAYS = env_int("RETENTION_CASE_REF_DAYS", 365)  # after the case was completed
     RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1825)
+    # Days off announced each year besides the fixed ones (Tết, Hùng Kings, bridging days):
+    # ISO dates, comma-separated; the data-subject request timer skips them (docs/privacy.md).
+    PUBLIC_HOLIDAYS = Setting("PUBLIC_HOLIDAYS", frozenset(), _dates)
     PRIVACY_CONTACT = env("PRIVACY_CONTACT", "privacy@example.gov.vn")  # where data-subject questions go
     # Who runs the survey and where citizens get help with their case: shown on the survey,
     # the verification page, SMS text and counter slips. Development and the demo use

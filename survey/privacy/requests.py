@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -108,12 +108,24 @@ def _receive(request: DataRequest, now: datetime) -> None:
     record("citizen", "data_request_received", f"data_request:{request.id}", None, {"kind": request.kind})
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """``days`` working days (Monday-Friday, city time) after ``start``; public holidays are not known here."""
+# Public holidays on fixed solar dates (Labour Code 2019, art. 112): New Year, Reunification
+# Day, Labour Day, National Day. Tết, the Hùng Kings' day and the extra National Day are lunar
+# or chosen each year, so the operator lists them in SURVEY_PUBLIC_HOLIDAYS as announced.
+FIXED_HOLIDAYS = ((1, 1), (4, 30), (5, 1), (9, 2))
+
+
+def is_working_day(day: date, announced: frozenset[date] = frozenset()) -> bool:
+    return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS and day not in announced
+
+
+def add_working_days(start: datetime, days: int, announced: frozenset[date] | None = None) -> datetime:
+    """``days`` working days after ``start`` (city time): weekends and public holidays are skipped."""
+    if announced is None:
+        announced = current_app.config.get("PUBLIC_HOLIDAYS") or frozenset()
     local = as_utc(start).astimezone(CITY_TZ)
     while days:
         local += timedelta(days=1)
-        if local.weekday() < 5:
+        if is_working_day(local.date(), announced):
             days -= 1
     return to_naive_utc(local)
 

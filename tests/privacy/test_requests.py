@@ -141,3 +141,27 @@ def test_the_short_code_from_the_slip_raises_a_request(app, client):
     code = display_code(short_code_for_salt(invitation.token_salt)).lower()  # typed as read, in any case
     page = _post(client, "/privacy/request", {"code": code, "kind": "access"})
     assert page.status_code == 200 and "HS-D4" in text_of(page)
+
+
+def test_working_days_skip_weekends_and_public_holidays(app):
+    from datetime import date
+
+    from survey.privacy.requests import FIXED_HOLIDAYS, is_working_day
+
+    assert (9, 2) in FIXED_HOLIDAYS and not is_working_day(date(2027, 9, 2))  # National Day, a Thursday
+    # Received on Wednesday 2027-04-28 (city noon): Thursday 29 counts; Friday 30 April and
+    # Saturday 1 May are holidays, then a Sunday, so two working days end on Monday 3 May.
+    received = datetime(2027, 4, 28, 5, 0)
+    assert add_working_days(received, 2, frozenset()) == datetime(2027, 5, 3, 5, 0)
+    # An announced holiday (e.g. a bridging day) moves the deadline one more day.
+    assert add_working_days(received, 2, frozenset({date(2027, 5, 3)})) == datetime(2027, 5, 4, 5, 0)
+
+
+def test_a_malformed_holiday_setting_stops_the_app_at_start(monkeypatch):
+    import pytest
+
+    from survey import create_app
+
+    monkeypatch.setenv("SURVEY_PUBLIC_HOLIDAYS", "2027-02-05,Tết")
+    with pytest.raises(RuntimeError, match="SURVEY_PUBLIC_HOLIDAYS"):
+        create_app("testing")
