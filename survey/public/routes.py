@@ -99,16 +99,21 @@ def latest_table(peer_group: str) -> Response:
     )
 
 
+def table_query(snapshot) -> TableQuery:
+    """The reader's sorting and filters; a table published without ranks opens sorted by band."""
+    return TableQuery.from_args(request.args, bands_only=bool((snapshot.summary or {}).get("unranked_reason")))
+
+
 @bp.get("/rankings/<peer_group>/<period>")
 def league_table(peer_group: str, period: str) -> Response:
     try:
         parse_period(period)
     except ValueError:
         abort(404)
-    query = TableQuery.from_args(request.args)
     found = queries.current_snapshot(peer_group, period)
     if found is None:
         abort(404)
+    query = table_query(found.snapshot)
     periods = queries.group_periods(peer_group)
     etag = snapshot_etag(found.snapshot.id, found.snapshot.content_hash, periods)
 
@@ -121,10 +126,10 @@ def league_table(peer_group: str, period: str) -> Response:
 
 @bp.get("/snapshots/<int:snapshot_id>")
 def snapshot(snapshot_id: int) -> Response:
-    query = TableQuery.from_args(request.args)
     found = queries.snapshot_by_id(snapshot_id)
     if found is None:
         abort(404)
+    query = table_query(found.snapshot)
     successor = queries.superseded_by([snapshot_id]).get(snapshot_id)
     # Once superseded the page can never change again; until then a correction may add a notice.
     policy = IMMUTABLE if successor else LATEST

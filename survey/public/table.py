@@ -25,6 +25,9 @@ NATURAL_ORDER = {
     "rank": "asc", "name": "asc", "observed": "desc", "score": "desc", "band": "asc", "responses": "desc",
     "on_time": "desc", "change": "desc",
 }  # fmt: skip
+# A table published with bands only (no ranks) opens sorted by band, best band first and by
+# name within a band: ordering it by score would read as the ranking the method withheld.
+BANDS_ONLY_SORT = ("band", "desc")
 # Orders in which ranked agencies come first, under their own heading, then the unranked ones.
 RANKED_FIRST = ("rank", "score")
 MAX_SEARCH = 100
@@ -47,14 +50,16 @@ class TableQuery:
     parent: str | None = None
     q: str = ""
     page: int = 1
+    default: tuple[str, str] = (DEFAULT_SORT, NATURAL_ORDER[DEFAULT_SORT])  # the table's opening order
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> TableQuery:
+    def from_args(cls, args: Mapping[str, str], *, bands_only: bool = False) -> TableQuery:
         """Parse ``request.args``; a malformed value is the client's mistake, so 400 (never 500)."""
-        sort = args.get("sort") or DEFAULT_SORT
+        default = BANDS_ONLY_SORT if bands_only else (DEFAULT_SORT, NATURAL_ORDER[DEFAULT_SORT])
+        sort = args.get("sort") or default[0]
         if sort not in SORTS:
             raise BadRequest(f"unknown sort field {sort!r}")
-        order = args.get("order") or NATURAL_ORDER[sort]
+        order = args.get("order") or (default[1] if sort == default[0] else NATURAL_ORDER[sort])
         if order not in ("asc", "desc"):
             raise BadRequest("order must be asc or desc")
         band = args.get("band") or None
@@ -69,14 +74,15 @@ class TableQuery:
         parent = (args.get("parent") or "").strip() or None
         if parent is not None and len(parent) > 64:
             raise BadRequest("parent code too long")
-        return cls(sort=sort, order=order, band=band, parent=parent, q=q, page=int(raw_page))
+        return cls(sort=sort, order=order, band=band, parent=parent, q=q, page=int(raw_page), default=default)
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """Query arguments for a link to this table with ``changes``; defaults are left out."""
         target = replace(self, **changes)
+        default_order = self.default[1] if target.sort == self.default[0] else NATURAL_ORDER[target.sort]
         values = {
-            "sort": target.sort if target.sort != DEFAULT_SORT else None,
-            "order": target.order if target.order != NATURAL_ORDER[target.sort] else None,
+            "sort": target.sort if target.sort != self.default[0] else None,
+            "order": target.order if target.order != default_order else None,
             "band": target.band,
             "parent": target.parent,
             "q": target.q or None,

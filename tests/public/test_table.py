@@ -91,3 +91,20 @@ def test_empty_filter_result_is_one_empty_page():
 def test_bar_scale_starts_below_the_lowest_interval():
     assert scale([entry("A", 0.72), entry("B", 0.95)]) == (0.6, 1.0)
     assert scale([]) == (0.0, 1.0)
+
+
+def test_a_table_published_without_ranks_opens_by_band_best_first_then_by_name():
+    query = TableQuery.from_args({}, bands_only=True)
+    assert (query.sort, query.order) == ("band", "desc") and query.args() == {}
+    entries = [
+        entry("C", 0.95, band="expected"),
+        entry("A", 0.70, band="below"),
+        entry("B", 0.80, band="expected"),
+        entry("D", 0.60, band="above"),
+    ]
+    assert [e.agency_code for e in arrange(entries, query, "vi")] == ["D", "B", "C", "A"]
+    # The band column's link flips the direction; sorting by score is one click away and kept in links.
+    assert query.sort_link("band") == {"order": "asc"}
+    assert query.sort_link("score") == {"sort": "score"}
+    by_score = TableQuery.from_args({"sort": "score"}, bands_only=True)
+    assert (by_score.order, by_score.args()) == ("desc", {"sort": "score"})
