@@ -19,6 +19,7 @@ from survey.extensions import db
 from survey.models import ActionPlan, ActionPlanUpdate, Agency, Service, Snapshot, User
 from survey.models.agency import subtree_ids
 from survey.models.base import to_naive_utc
+from survey.notify.plans import notify_plan_reviewed, notify_plan_waiting
 
 
 @dataclass
@@ -78,6 +79,7 @@ def file_plan(agency: Agency, user: User, content: PlanContent, snapshot: Snapsh
     db.session.refresh(plan, ["agency"])
     after = plan_state(plan) | {"snapshot_id": plan.snapshot_id, "status": plan.status}
     record(actor(user), "plan.create", f"action_plan:{plan.id}", None, after)
+    notify_plan_waiting(plan)
     db.session.commit()
     return plan
 
@@ -91,6 +93,7 @@ def revise_plan(plan: ActionPlan, user: User, content: PlanContent) -> None:
     plan.review_state = "under_review"
     db.session.flush()
     record(actor(user), "plan.update", f"action_plan:{plan.id}", before, plan_state(plan))
+    notify_plan_waiting(plan, revised=True)
     db.session.commit()
 
 
@@ -126,6 +129,7 @@ def review_plan(plan: ActionPlan, user: User, approve: bool, note: str, now: dat
         before,
         {"review_state": plan.review_state, "note": plan.review_note},
     )
+    notify_plan_reviewed(plan)
     db.session.commit()
 
 

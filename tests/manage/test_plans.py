@@ -231,3 +231,36 @@ def test_a_flagged_service_is_ticked_when_the_plan_starts_from_it(client, db, st
     form = client.get(f"/manage/plans/new?agency={flagged.id}&service={service_id}&driver=civil_servant").text
     assert re.search(rf'checked[^>]*value="{service_id}"|value="{service_id}"[^>]*checked', form)
     assert re.search(r'checked[^>]*value="civil_servant"|value="civil_servant"[^>]*checked', form)
+
+
+def mail_to(db, email: str) -> list:
+    """E-mails about plans queued for ``email`` (publication notices left out)."""
+    from survey.models import OutboxMessage
+
+    query = select(OutboxMessage).where(OutboxMessage.to == email, OutboxMessage.kind == "plan_review")
+    return list(db.session.scalars(query.order_by(OutboxMessage.id)))
+
+
+def test_the_parent_hears_a_plan_waits_and_the_filer_hears_the_outcome(client, db, staff, flagged):
+    sign_in(client, staff.ward.email)
+    file(client, flagged.id)
+    plan = db.session.scalar(select(ActionPlan))
+    # The ward's plan waits for the nearest manager above it (Quận 1), not for other subtrees or the filer.
+    [waiting] = mail_to(db, staff.manager.email)
+    assert waiting.kind == "plan_review" and f"/manage/plans/{plan.id}" in waiting.body
+    assert "/manage/plans/review" in waiting.body and flagged.name("vi") in waiting.subject
+    assert not mail_to(db, staff.other.email) and not mail_to(db, staff.admin.email)
+    assert not mail_to(db, staff.ward.email)
+    district = person(client, staff.manager.email)
+    assert review(district, plan.id, "return", "Nêu rõ giờ mở quầy").status_code == 303
+    [sent_back] = mail_to(db, staff.ward.email)
+    assert "Nêu rõ giờ mở quầy" in sent_back.body and f"/manage/plans/{plan.id}" in sent_back.body
+    assert review(person(client, staff.admin.email), plan.id, "publish").status_code == 422  # not under review
+
+
+def test_a_plan_with_no_manager_above_waits_for_the_admins(client, db, staff):
+    sign_in(client, staff.manager.email)  # Quận 1's own plan: the city above has no manager
+    q1 = db.session.scalar(select(Agency).where(Agency.code == "Q1"))
+    assert file(client, q1.id).status_code == 303
+    assert [m.kind for m in mail_to(db, staff.admin.email)] == ["plan_review"]
+    assert not mail_to(db, staff.manager.email)
