@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from survey.manage import routes  # noqa: E402,F401
+from survey.manage import plan_routes, routes  # noqa: E402,F401
