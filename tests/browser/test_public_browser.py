@@ -223,3 +223,27 @@ def test_phone_table_says_it_scrolls_sideways(browser, small):
     caption = browser.find_element(By.ID, "league-caption")
     assert caption.rect["x"] + caption.rect["width"] <= 390  # the caption wraps to the screen, not the table
     assert_no_sideways_scroll(browser, 390)
+
+
+TABLE_CUES = """return Array.from(document.querySelectorAll('.table-scroll')).map(e => {
+  const cue = e.previousElementSibling;
+  const shown = !!(cue && cue.classList.contains('scroll-cue') && getComputedStyle(cue).display !== 'none');
+  return [e.getAttribute('aria-labelledby'), e.scrollWidth > e.clientWidth + 1, shown];
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_every_table_too_wide_for_the_screen_says_so_and_no_other(browser, small, width):
+    server, ids = small
+    browser.set_window_size(width, 900)
+    checked = 0
+    for name, url in small_pages(ids).items():
+        for lang in ("vi", "en"):
+            browser.get(f"{server.url}{url}{'&' if '?' in url else '?'}lang={lang}")
+            for caption, overflows, cue in browser.execute_script(TABLE_CUES):
+                checked += 1
+                if overflows:  # a table cut off at the edge always says to swipe it
+                    assert cue, (width, name, lang, caption)
+                elif width == 1366:  # on a laptop no table that fits asks to be swiped
+                    assert not cue, (width, name, lang, caption)
+    assert checked > 10
