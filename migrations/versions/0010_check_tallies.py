@@ -49,9 +49,9 @@ def upgrade():
     op.drop_index("ix_response_agency_id", table_name="response")
     op.create_index("ix_response_agency_id_submitted_at", "response", ["agency_id", "submitted_at"])
     op.create_index(
-        "ix_response_device_hash_submitted_at",
+        "ix_response_device_hash",
         "response",
-        ["submitted_at", "agency_id", "device_hash"],
+        ["agency_id", "device_hash", "submitted_at"],
         postgresql_where=sa.text(DEVICE_WHERE),
         sqlite_where=sa.text(DEVICE_WHERE),
     )
@@ -66,7 +66,7 @@ def upgrade():
 def downgrade():
     connection = op.get_bind()
     tallies.uninstall(connection)
-    op.drop_index("ix_response_device_hash_submitted_at", table_name="response")
+    op.drop_index("ix_response_device_hash", table_name="response")
     op.drop_index("ix_response_agency_id_submitted_at", table_name="response")
     op.create_index("ix_response_agency_id", "response", ["agency_id"])
     with op.batch_alter_table("answer_tally", schema=None) as batch_op:

@@ -14,7 +14,7 @@ from datetime import datetime
 from statistics import median
 
 from scipy import stats
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
@@ -26,6 +26,7 @@ ALPHA = 1e-4  # one-sided tail per agency and check; ~170 agencies x 5 checks ->
 BURST_SECONDS = QUICK_SECONDS  # an answer this soon after its link was issued is "quick" (decided at submission)
 MIN_FLAGGED = 10  # answers a burst or straight-lining flag needs
 DEVICE_MIN_LINKS = 5  # links of one agency answered from one device on one day
+DEVICE_BATCH = 200  # (agency, device) groups per query for their answer ids (bound-parameter limits)
 HISTORY_MONTHS = 6
 MIN_HISTORY = 3  # earlier months with data needed before comparing against history
 JUMP_MIN = 20
@@ -124,23 +125,25 @@ def _excess(session: Session, period: Period, tallied, hit, kind: str, extra: di
 def check_device(session: Session, period: Period) -> list[Finding]:
     """One device hash (it changes daily) answering ``DEVICE_MIN_LINKS`` or more links of one agency."""
     start, end = _window(period)
-    # Hashes are erased after a few weeks: the partial index holds only the rows that still have one.
     in_window = (Response.submitted_at >= start, Response.submitted_at < end, Response.device_hash.is_not(None))
-    shared = (
+    # Counted in SQL, in the order of the partial index (agency, device, time) that holds only
+    # the answers that still have a hash: a streaming GROUP BY, no row reaches Python.
+    shared = session.execute(
         select(Response.agency_id, Response.device_hash)
         .where(*in_window)
         .group_by(Response.agency_id, Response.device_hash)
         .having(func.count() >= DEVICE_MIN_LINKS)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Response.id, Response.agency_id, Response.device_hash)
-        .join(shared, and_(shared.c.agency_id == Response.agency_id, shared.c.device_hash == Response.device_hash))
-        .where(*in_window)
-    )
+    ).all()
     groups: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for response_id, agency_id, device in rows:
-        groups[agency_id, device].add(response_id)
+    for start_at in range(0, len(shared), DEVICE_BATCH):  # then the ids of those few groups, by the index
+        batch = [tuple(group) for group in shared[start_at : start_at + DEVICE_BATCH]]
+        rows = session.execute(
+            select(Response.id, Response.agency_id, Response.device_hash).where(
+                *in_window, tuple_(Response.agency_id, Response.device_hash).in_(batch)
+            )
+        )
+        for response_id, agency_id, device in rows:
+            groups[agency_id, device].add(response_id)
     by_agency: dict[int, Finding] = {}
     for (agency_id, _device), ids in sorted(groups.items()):
         finding = by_agency.setdefault(agency_id, Finding(agency_id, "device", evidence={"devices": 0}))

@@ -111,12 +111,13 @@ class Response(db.Model):
         CheckConstraint("overall IS NULL OR (overall BETWEEN 1 AND 5)", name="overall_range"),
         # The integrity checks read one agency's answers of one month (only for flagged agencies).
         Index("ix_response_agency_id_submitted_at", "agency_id", "submitted_at"),
-        # Device hashes live a few weeks: the device check and their erasure read only rows that have one.
+        # Device hashes live a few weeks: the device check (grouped by agency and device) and their
+        # erasure read only the rows that still have one.
         Index(
-            "ix_response_device_hash_submitted_at",
-            "submitted_at",
+            "ix_response_device_hash",
             "agency_id",
             "device_hash",
+            "submitted_at",
             postgresql_where=text("device_hash IS NOT NULL"),
             sqlite_where=text("device_hash IS NOT NULL"),
         ),
