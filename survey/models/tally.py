@@ -3,7 +3,8 @@
 Kept by database triggers on ``response`` (survey/tallies.py), in the same
 transaction as every insert, update and delete of a response, whichever code path makes
 it (the citizen form, bulk integrity holds and releases, erasure, imports). Publication
-reads these rows, a few per agency and service, instead of scanning every answer;
+and the integrity checks read these rows, a few per agency and service, instead of scanning
+every answer;
 ``flask --app wsgi ranking verify`` proves they equal a full recount.
 """
 
