@@ -237,6 +237,7 @@ class OptionView:
     value: int
     label_vi: str
     label_en: str
+    positive: bool | None = None  # as QuestionOption.positive (submission decides Response.all_positive)
 
     def label(self, locale: str) -> str:
         return self.label_en if locale == "en" else self.label_vi
@@ -286,7 +287,7 @@ def survey_question_set() -> QuestionSetView:
                 q.kind,
                 q.text_vi,
                 q.text_en,
-                tuple(OptionView(o.value, o.label_vi, o.label_en) for o in q.options),
+                tuple(OptionView(o.value, o.label_vi, o.label_en, o.positive) for o in q.options),
             )
             for q in qset.questions
         ),

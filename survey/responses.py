@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
+from survey.integrity.straight_line import all_positive, option_positivity
 from survey.models import Answer, Case, Invitation, QuestionSet, Response
 from survey.models.base import utcnow
 from survey.privacy.notice import NOTICE_VERSION
@@ -102,6 +103,10 @@ def record_response(
     for key, value in answers.items():
         if key != "overall" and value is not None and key in by_key:
             response.answers.append(Answer(question_id=by_key[key].id, value=value))
+    # Decided now, like ``quick``: the straight-lining check counts the column, not the answers.
+    response.all_positive = all_positive(
+        response.overall, [(a.question_id, a.value) for a in response.answers], option_positivity(qset.questions)
+    )
     db.session.add(response)
     try:
         db.session.commit()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.orm import Session
 
 from survey.models.response import SATISFIED_FROM
@@ -29,10 +29,29 @@ from survey.models.response import SATISFIED_FROM
 CITY_UTC_OFFSET_HOURS = 7
 DISSATISFIED_TO = 2  # "dissatisfied" and "very dissatisfied"
 KEY = ("agency_id", "service_id", "month", "integrity", "channel")
-COUNTS = ("responses", "answered", "satisfied", "dissatisfied")
-# Changes to these columns move a response between tallies or change what it adds.
-TRACKED = ("agency_id", "service_id", "submitted_at", "integrity", "channel", "overall")
+# What one response adds to each count (``{row}`` is the trigger's row prefix, e.g. ``NEW.``)
+# and the response columns that decide it: publication reads the first four, the
+# integrity checks the last two (answers quick after their link, straight-lined answers).
+COUNT_SQL = {
+    "responses": ("1", ()),
+    "answered": ("CASE WHEN {row}overall IS NOT NULL THEN 1 ELSE 0 END", ("overall",)),
+    "satisfied": (f"CASE WHEN {{row}}overall >= {SATISFIED_FROM} THEN 1 ELSE 0 END", ("overall",)),
+    "dissatisfied": (f"CASE WHEN {{row}}overall <= {DISSATISFIED_TO} THEN 1 ELSE 0 END", ("overall",)),
+    "quick": ("CASE WHEN {row}quick THEN 1 ELSE 0 END", ("quick",)),
+    "all_positive": ("CASE WHEN {row}all_positive THEN 1 ELSE 0 END", ("all_positive",)),
+}
+COUNTS = tuple(COUNT_SQL)
+# The counts migration 0008 created (0010_check_tallies added quick and all_positive).
+COUNTS_0008 = ("responses", "answered", "satisfied", "dissatisfied")
 TRIGGERS = ("answer_tally_on_insert", "answer_tally_on_update", "answer_tally_on_delete")
+
+
+def tracked(counts: tuple[str, ...] = COUNTS) -> tuple[str, ...]:
+    """Response columns whose change moves a response between tallies or changes what it adds."""
+    columns = ["agency_id", "service_id", "submitted_at", "integrity", "channel"]
+    for name in counts:
+        columns += [c for c in COUNT_SQL[name][1] if c not in columns]
+    return tuple(columns)
 
 
 def month_sql(dialect: str, row: str = "") -> str:
@@ -42,48 +61,43 @@ def month_sql(dialect: str, row: str = "") -> str:
     return f"strftime('%Y-%m', {row}submitted_at, '+{CITY_UTC_OFFSET_HOURS} hours')"
 
 
-def _count_sql(row: str = "") -> list[str]:
-    """What one response adds to each count, in COUNTS order."""
-    return [
-        "1",
-        f"CASE WHEN {row}overall IS NOT NULL THEN 1 ELSE 0 END",
-        f"CASE WHEN {row}overall >= {SATISFIED_FROM} THEN 1 ELSE 0 END",
-        f"CASE WHEN {row}overall <= {DISSATISFIED_TO} THEN 1 ELSE 0 END",
-    ]
+def _count_sql(counts: tuple[str, ...], row: str = "") -> list[str]:
+    """What one response adds to each of ``counts``, in that order."""
+    return [COUNT_SQL[name][0].format(row=row) for name in counts]
 
 
 def _key_sql(dialect: str, row: str = "") -> list[str]:
     return [f"{row}agency_id", f"{row}service_id", month_sql(dialect, row), f"{row}integrity", f"{row}channel"]
 
 
-def recount_sql(dialect: str, source: str = "response") -> str:
-    """The tallies as a full recount of ``source`` would make them (one GROUP BY)."""
-    columns = [*_key_sql(dialect), *(f"SUM({c})" for c in _count_sql())]
+def recount_sql(dialect: str, source: str = "response", counts: tuple[str, ...] = COUNTS) -> str:
+    """The tallies (``counts``, in that order) as a full recount of ``source`` would make them (one GROUP BY)."""
+    columns = [*_key_sql(dialect), *(f"SUM({c})" for c in _count_sql(counts))]
     return f"SELECT {', '.join(columns)} FROM {source} GROUP BY 1, 2, 3, 4, 5"
 
 
 # --- PostgreSQL: statement-level triggers with transition tables ----------------------------
 
 
-def _pg_function(name: str, sources: list[tuple[str, int]]) -> str:
+def _pg_function(name: str, sources: list[tuple[str, int]], counts: tuple[str, ...]) -> str:
     """A trigger function that upserts the signed, grouped changes of its transition tables."""
     parts = [
         f"SELECT {', '.join(_key_sql('postgresql'))}, "
-        + ", ".join(f"{sign} * ({expr}) AS {count}" for expr, count in zip(_count_sql(), COUNTS, strict=True))
+        + ", ".join(f"{sign} * ({expr}) AS {count}" for expr, count in zip(_count_sql(counts), counts, strict=True))
         + f" FROM {table}"
         for table, sign in sources
     ]
     key = ", ".join(KEY)
-    sums = ", ".join(f"SUM({c})" for c in COUNTS)
-    nonzero = " OR ".join(f"SUM({c}) <> 0" for c in COUNTS)
-    update = ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" for c in COUNTS)
+    sums = ", ".join(f"SUM({c})" for c in counts)
+    nonzero = " OR ".join(f"SUM({c}) <> 0" for c in counts)
+    update = ", ".join(f"{c} = t.{c} + EXCLUDED.{c}" for c in counts)
     # ORDER BY: concurrent transactions lock tally rows in one order, so they cannot deadlock.
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
-    INSERT INTO answer_tally AS t ({key}, {", ".join(COUNTS)})
+    INSERT INTO answer_tally AS t ({key}, {", ".join(counts)})
     SELECT {", ".join(f"d{i}" for i in range(5))}, {sums}
-    FROM ({" UNION ALL ".join(parts)}) AS changes (d0, d1, d2, d3, d4, {", ".join(COUNTS)})
+    FROM ({" UNION ALL ".join(parts)}) AS changes (d0, d1, d2, d3, d4, {", ".join(counts)})
     GROUP BY 1, 2, 3, 4, 5
     HAVING {nonzero}
     ORDER BY 1, 2, 3, 4, 5
@@ -93,11 +107,11 @@ END
 $body$"""
 
 
-def _postgresql_install() -> list[str]:
+def _postgresql_install(counts: tuple[str, ...]) -> list[str]:
     statements = [
-        _pg_function("answer_tally_on_insert", [("tally_new", 1)]),
-        _pg_function("answer_tally_on_update", [("tally_new", 1), ("tally_old", -1)]),
-        _pg_function("answer_tally_on_delete", [("tally_old", -1)]),
+        _pg_function("answer_tally_on_insert", [("tally_new", 1)], counts),
+        _pg_function("answer_tally_on_update", [("tally_new", 1), ("tally_old", -1)], counts),
+        _pg_function("answer_tally_on_delete", [("tally_old", -1)], counts),
     ]
     referencing = {
         "answer_tally_on_insert": ("INSERT", "NEW TABLE AS tally_new"),
@@ -116,31 +130,31 @@ def _postgresql_install() -> list[str]:
 # --- SQLite: row triggers -------------------------------------------------------------------
 
 
-def _sqlite_add(row: str, sign: str) -> str:
+def _sqlite_add(row: str, sign: str, counts: tuple[str, ...]) -> str:
     key = _key_sql("sqlite", row)
     match = " AND ".join(f"{column} = {expr}" for column, expr in zip(KEY, key, strict=True))
-    changes = ", ".join(f"{c} = {c} {sign} {expr}" for c, expr in zip(COUNTS, _count_sql(row), strict=True))
+    changes = ", ".join(f"{c} = {c} {sign} {expr}" for c, expr in zip(counts, _count_sql(counts, row), strict=True))
     ensure = (
-        f"INSERT OR IGNORE INTO answer_tally ({', '.join(KEY)}, {', '.join(COUNTS)}) "
-        f"VALUES ({', '.join(key)}, 0, 0, 0, 0);"
+        f"INSERT OR IGNORE INTO answer_tally ({', '.join(KEY)}, {', '.join(counts)}) "
+        f"VALUES ({', '.join(key)}, {', '.join('0' for _ in counts)});"
     )
     return (ensure if sign == "+" else "") + f" UPDATE answer_tally SET {changes} WHERE {match};"
 
 
-def _sqlite_install() -> list[str]:
-    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in TRACKED)
-    return [
-        "CREATE TRIGGER IF NOT EXISTS answer_tally_on_insert AFTER INSERT ON response "
-        f"BEGIN {_sqlite_add('NEW.', '+')} END",
-        f"CREATE TRIGGER IF NOT EXISTS answer_tally_on_update AFTER UPDATE OF {', '.join(TRACKED)} ON response "
-        f"WHEN {changed} BEGIN {_sqlite_add('OLD.', '-')} {_sqlite_add('NEW.', '+')} END",
-        "CREATE TRIGGER IF NOT EXISTS answer_tally_on_delete AFTER DELETE ON response "
-        f"BEGIN {_sqlite_add('OLD.', '-')} END",
+def _sqlite_install(counts: tuple[str, ...]) -> list[str]:
+    columns = tracked(counts)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+    # DROP first: the triggers' text depends on the counts, so an older version must not stay.
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS] + [
+        f"CREATE TRIGGER answer_tally_on_insert AFTER INSERT ON response BEGIN {_sqlite_add('NEW.', '+', counts)} END",
+        f"CREATE TRIGGER answer_tally_on_update AFTER UPDATE OF {', '.join(columns)} ON response "
+        f"WHEN {changed} BEGIN {_sqlite_add('OLD.', '-', counts)} {_sqlite_add('NEW.', '+', counts)} END",
+        f"CREATE TRIGGER answer_tally_on_delete AFTER DELETE ON response BEGIN {_sqlite_add('OLD.', '-', counts)} END",
     ]
 
 
-def install_statements(dialect: str) -> list[str]:
-    return _postgresql_install() if dialect == "postgresql" else _sqlite_install()
+def install_statements(dialect: str, counts: tuple[str, ...] = COUNTS) -> list[str]:
+    return _postgresql_install(counts) if dialect == "postgresql" else _sqlite_install(counts)
 
 
 def uninstall_statements(dialect: str) -> list[str]:
@@ -151,9 +165,19 @@ def uninstall_statements(dialect: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {n}" for n in TRIGGERS]
 
 
+def table_counts(connection: Connection) -> tuple[str, ...]:
+    """The counts the ``answer_tally`` table has columns for (older revisions have fewer)."""
+    present = {column["name"] for column in inspect(connection).get_columns("answer_tally")}
+    return tuple(name for name in COUNTS if name in present)
+
+
 def install(connection: Connection) -> None:
-    """Create (or re-create) the triggers; idempotent. Migrations and ``create_all`` call it."""
-    for statement in install_statements(connection.dialect.name):
+    """Create (or re-create) the triggers; idempotent. Migrations and ``create_all`` call it.
+
+    The triggers keep the counts the table has at the time: a migration older than
+    0010_check_tallies that rebuilds ``response`` re-installs the triggers of its own revision.
+    """
+    for statement in install_statements(connection.dialect.name, table_counts(connection)):
         connection.exec_driver_sql(statement)
 
 
@@ -201,7 +225,7 @@ def reconcile(session: Session) -> tuple[list[Mismatch], list[str]]:
     Empty lists mean publication reads exactly what a scan of every answer would give.
     """
     dialect = session.get_bind().dialect.name
-    zero = (0, 0, 0, 0)
+    zero = (0,) * len(COUNTS)
     recounted = {tuple(row[:5]): tuple(int(v) for v in row[5:]) for row in session.execute(text(recount_sql(dialect)))}
     stored_query = f"SELECT {', '.join(KEY)}, {', '.join(COUNTS)} FROM answer_tally"
     stored = {tuple(row[:5]): tuple(int(v) for v in row[5:]) for row in session.execute(text(stored_query))}

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 
 from survey.extensions import db
 from survey.intake import register_cases, validate_batch
+from survey.integrity.straight_line import all_positive, option_positivity
 from survey.models import Agency, Answer, ApiKey, Invitation, Response, Service, User
 from survey.passwords import hash_password
 from survey.questions import active_question_set
@@ -223,6 +224,7 @@ def responses_with_drivers(
     question_ids = {q.key: q.id for q in qset.questions}
     agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
     stamp = submitted.astimezone(UTC).replace(tzinfo=None)
+    positive = option_positivity(qset.questions)
     for item, (overall, drivers) in zip(issued, rows, strict=True):
         response = Response(
             link_hash=response_link_hash(item.token),
@@ -232,6 +234,8 @@ def responses_with_drivers(
             question_set_id=qset.id,
             submitted_at=stamp,
             overall=overall,
+            # Decided as a submission decides it (the answers go in below, by bulk insert).
+            all_positive=all_positive(overall, [(question_ids[k], v) for k, v in (drivers or {}).items()], positive),
         )
         db.session.add(response)
         db.session.flush()

@@ -12,6 +12,7 @@ import numpy as np
 
 from survey.demo.behaviour import DRIVER_KEYS
 from survey.demo.generator import INVITATION_DAYS, Month, MonthCases, MonthResponses
+from survey.integrity.straight_line import all_positive
 from survey.tokens import (
     new_salt,
     response_link_hash,
@@ -100,9 +101,17 @@ def response_and_answer_rows(
     response_rows: list[dict] = []
     answer_rows: list[dict] = []
     answer_id = first_answer_id
+    # (question id, value) -> positive: a row's all_positive is decided as a submission decides it.
+    positive = {
+        (question_ids[key], value): flag
+        for key, options in (question_options or {}).items()
+        if key in question_ids
+        for value, flag in options
+    }
     for j, pos in enumerate(responses.case_pos):
         response_id = first_response_id + j
         overall = int(responses.overall[j])
+        answered: list[tuple[int, int]] = []
         response_rows.append(
             {
                 "id": response_id,
@@ -126,7 +135,9 @@ def response_and_answer_rows(
                 answer_rows.append(
                     {"id": answer_id, "response_id": response_id, "question_id": question_ids[key], "value": value}
                 )
+                answered.append((question_ids[key], value))
                 answer_id += 1
+        response_rows[-1]["all_positive"] = all_positive(overall or None, answered, positive)
     return response_rows, answer_rows
 
 

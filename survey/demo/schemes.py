@@ -19,6 +19,7 @@ from survey.demo.data import DEMO_PASSWORD
 from survey.extensions import db
 from survey.integrity.device import device_hash
 from survey.integrity.review import run_checks
+from survey.integrity.straight_line import all_positive, option_positivity
 from survey.models import Agency, Answer, Case, Invitation, QuestionSet, Response, Service, User
 from survey.models.base import to_naive_utc
 from survey.passwords import hash_password
@@ -93,6 +94,7 @@ def _answered_links(agency: Agency, count: int, first: datetime, gap: timedelta,
             link_hash=response_link_hash(token_for_salt(salt)), quick=delay.total_seconds() <= QUICK_SECONDS,
         )  # fmt: skip
         response.answers = [Answer(question_id=qid, value=value) for qid, value in tops.items()]
+        response.all_positive = all_positive(5, tops.items(), option_positivity(qset.questions))
         responses.append(response)
     db.session.flush()
     db.session.add_all(responses)

@@ -9,17 +9,16 @@ count keeps tiny agencies from being flagged on one or two answers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import median
 
 from scipy import stats
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
-from survey.models import Answer, Case, Invitation, QuestionOption, Response
+from survey.models import AnswerTally, Case, Invitation, Response
 from survey.models.base import to_naive_utc
 from survey.responses import QUICK_SECONDS
 
@@ -27,6 +26,7 @@ ALPHA = 1e-4  # one-sided tail per agency and check; ~170 agencies x 5 checks ->
 BURST_SECONDS = QUICK_SECONDS  # an answer this soon after its link was issued is "quick" (decided at submission)
 MIN_FLAGGED = 10  # answers a burst or straight-lining flag needs
 DEVICE_MIN_LINKS = 5  # links of one agency answered from one device on one day
+DEVICE_BATCH = 200  # (agency, device) groups per query for their answer ids (bound-parameter limits)
 HISTORY_MONTHS = 6
 MIN_HISTORY = 3  # earlier months with data needed before comparing against history
 JUMP_MIN = 20
@@ -53,52 +53,40 @@ def binomial_excess(k: int, n: int, p: float) -> float:
     return float(stats.binom.sf(k - 1, n, min(max(p, 1e-6), 1 - 1e-6)))
 
 
+def _month_keys(period: Period, history: int = 0) -> list[str]:
+    """The tally months ("2026-10") of ``period`` and the ``history`` months before it, oldest first."""
+    months = [period]
+    for _ in range(history):
+        months.insert(0, months[0].previous())
+    return [month.key for month in months]
+
+
 def check_burst(session: Session, period: Period) -> list[Finding]:
     """Many answers within minutes of their link being issued, more than the city's pooled share predicts."""
-    start, end = _window(period)
-
-    def query(*columns):
-        return select(*columns).where(
-            Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted"
-        )
-
     # A response is not joined to its invitation; whether it came quickly was noted when it was stored.
-    return _excess(session, query, Response.quick.is_(True), "burst", {"seconds": BURST_SECONDS})
+    return _excess(session, period, AnswerTally.quick, Response.quick.is_(True), "burst", {"seconds": BURST_SECONDS})
 
 
 def check_straight_line(session: Session, period: Period) -> list[Finding]:
     """Answers with every question at its most positive, more often than the city's pooled share predicts."""
-    start, end = _window(period)
-    # An answer is "not top" unless its option is a positive one (per question set version).
-    not_top = (
-        select(func.count(Answer.id))
-        .join(
-            QuestionOption,
-            and_(QuestionOption.question_id == Answer.question_id, QuestionOption.value == Answer.value),
-        )
-        .where(Answer.response_id == Response.id, QuestionOption.positive.is_not(True))
-        .correlate(Response)
-        .scalar_subquery()
-    )
-    drivers = (
-        select(func.count(Answer.id)).where(Answer.response_id == Response.id).correlate(Response).scalar_subquery()
-    )
-
-    def query(*columns):
-        return select(*columns).where(
-            Response.submitted_at >= start, Response.submitted_at < end, Response.channel != "assisted"
-        )
-
-    return _excess(session, query, and_(Response.overall == 5, not_top == 0, drivers >= 3), "straight_line", {})
+    # Decided when each answer was stored (survey.integrity.straight_line): overall 5, at least
+    # three answers, none at an option that is not positive.
+    return _excess(session, period, AnswerTally.all_positive, Response.all_positive.is_(True), "straight_line", {})
 
 
-def _excess(session: Session, query: Callable, hit, kind: str, extra: dict) -> list[Finding]:
+def _excess(session: Session, period: Period, tallied, hit, kind: str, extra: dict) -> list[Finding]:
     """Agencies whose share of ``hit`` answers is improbably high against the other agencies' pooled share.
 
-    Counting is one GROUP BY (cost per agency); answer ids are read only for flagged agencies.
+    Counts come from the answer tallies (``tallied`` counts ``hit``; a few rows per agency and
+    month, kept by triggers); answer ids are read only for flagged agencies, by the index on
+    (agency_id, submitted_at).
     """
-    grouped = query(Response.agency_id, func.count(), func.sum(case((hit, 1), else_=0))).group_by(Response.agency_id)
-    counts = {agency_id: (int(n), int(k or 0)) for agency_id, n, k in session.execute(grouped)}
+    grouped = (
+        select(AnswerTally.agency_id, func.sum(AnswerTally.responses), func.sum(tallied))
+        .where(AnswerTally.month == period.key, AnswerTally.channel != "assisted")
+        .group_by(AnswerTally.agency_id)
+    )
+    counts = {agency_id: (int(n or 0), int(k or 0)) for agency_id, n, k in session.execute(grouped)}
     n_all = sum(n for n, _ in counts.values())
     k_all = sum(k for _, k in counts.values())
     findings = []
@@ -120,7 +108,14 @@ def _excess(session: Session, query: Callable, hit, kind: str, extra: dict) -> l
             }
             findings.append(Finding(agency_id, kind, set(), evidence))
     if findings:
-        ids = query(Response.id, Response.agency_id).where(hit, Response.agency_id.in_([f.agency_id for f in findings]))
+        start, end = _window(period)
+        ids = select(Response.id, Response.agency_id).where(
+            Response.agency_id.in_([f.agency_id for f in findings]),
+            Response.submitted_at >= start,
+            Response.submitted_at < end,
+            Response.channel != "assisted",
+            hit,
+        )
         by_agency = {f.agency_id: f for f in findings}
         for response_id, agency_id in session.execute(ids):
             by_agency[agency_id].response_ids.add(response_id)
@@ -130,21 +125,31 @@ def _excess(session: Session, query: Callable, hit, kind: str, extra: dict) -> l
 def check_device(session: Session, period: Period) -> list[Finding]:
     """One device hash (it changes daily) answering ``DEVICE_MIN_LINKS`` or more links of one agency."""
     start, end = _window(period)
-    rows = session.execute(
-        select(Response.id, Response.agency_id, Response.device_hash).where(
-            Response.submitted_at >= start, Response.submitted_at < end, Response.device_hash.is_not(None)
-        )
+    in_window = (Response.submitted_at >= start, Response.submitted_at < end, Response.device_hash.is_not(None))
+    # Counted in SQL, in the order of the partial index (agency, device, time) that holds only
+    # the answers that still have a hash: a streaming GROUP BY, no row reaches Python.
+    shared = session.execute(
+        select(Response.agency_id, Response.device_hash)
+        .where(*in_window)
+        .group_by(Response.agency_id, Response.device_hash)
+        .having(func.count() >= DEVICE_MIN_LINKS)
     ).all()
     groups: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for response_id, agency_id, device in rows:
-        groups[agency_id, device].add(response_id)
+    for start_at in range(0, len(shared), DEVICE_BATCH):  # then the ids of those few groups, by the index
+        batch = [tuple(group) for group in shared[start_at : start_at + DEVICE_BATCH]]
+        rows = session.execute(
+            select(Response.id, Response.agency_id, Response.device_hash).where(
+                *in_window, tuple_(Response.agency_id, Response.device_hash).in_(batch)
+            )
+        )
+        for response_id, agency_id, device in rows:
+            groups[agency_id, device].add(response_id)
     by_agency: dict[int, Finding] = {}
-    for (agency_id, _device), ids in groups.items():
-        if len(ids) >= DEVICE_MIN_LINKS:
-            finding = by_agency.setdefault(agency_id, Finding(agency_id, "device", evidence={"devices": 0}))
-            finding.response_ids |= ids
-            finding.evidence["devices"] += 1
-            finding.evidence["largest"] = max(finding.evidence.get("largest", 0), len(ids))
+    for (agency_id, _device), ids in sorted(groups.items()):
+        finding = by_agency.setdefault(agency_id, Finding(agency_id, "device", evidence={"devices": 0}))
+        finding.response_ids |= ids
+        finding.evidence["devices"] += 1
+        finding.evidence["largest"] = max(finding.evidence.get("largest", 0), len(ids))
     for finding in by_agency.values():
         finding.evidence.update(flagged=len(finding.response_ids), min_links=DEVICE_MIN_LINKS)
     return list(by_agency.values())
@@ -164,9 +169,24 @@ def _monthly(session: Session, period: Period, column, agency_column, where) -> 
     return counts
 
 
+def _monthly_answers(session: Session, period: Period) -> dict[int, list[int]]:
+    """Ranked-channel answers per agency for this month and the ``HISTORY_MONTHS`` before it, from the tallies."""
+    keys = _month_keys(period, HISTORY_MONTHS)
+    position = {key: index for index, key in enumerate(keys)}
+    query = (
+        select(AnswerTally.agency_id, AnswerTally.month, func.sum(AnswerTally.responses))
+        .where(AnswerTally.month.in_(keys), AnswerTally.channel != "assisted")
+        .group_by(AnswerTally.agency_id, AnswerTally.month)
+    )
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(keys))
+    for agency_id, month, number in session.execute(query):
+        counts[agency_id][position[month]] = int(number or 0)
+    return counts
+
+
 def check_jump(session: Session, period: Period) -> list[Finding]:
     """Answers far above the agency's own earlier months (Poisson tail against its median month)."""
-    counts = _monthly(session, period, Response.submitted_at, Response.agency_id, [Response.channel != "assisted"])
+    counts = _monthly_answers(session, period)
     findings = []
     for agency_id, series in counts.items():
         history, now = series[:-1], series[-1]

@@ -117,20 +117,30 @@ def _in_flags(status: str):
     )
 
 
+def _flagged_in(month: Period, status: str):
+    """Ids of the answers held by the month's flags with ``status`` (flags hold only answers of their month)."""
+    return (
+        select(flag_responses.c.response_id)
+        .join(IntegrityFlag, IntegrityFlag.id == flag_responses.c.flag_id)
+        .where(IntegrityFlag.period == month.key, IntegrityFlag.status == status)
+    )
+
+
 def refresh_statuses(session: Session, month: Period) -> None:
     """Derive every response's status in the month from its flags (three set-based updates).
 
-    Voided wins over held, held over counted. Each update writes only the rows whose status
-    changes: a month of ten million counted answers with nothing held costs index lookups,
-    not ten million row versions (and the answer tallies' triggers see only real changes).
+    Voided wins over held, held over counted. Each update starts from the few rows that can
+    change: "counted" from the answers now held or voided (the integrity index), "held" and
+    "voided" from the month's flagged answers (the flags' period index, then primary keys).
+    A month of ten million counted answers with few flags costs index lookups, and only
+    real changes are written (the answer tallies' triggers see only those).
     """
     window = (Response.submitted_at >= to_naive_utc(month.start), Response.submitted_at < to_naive_utc(month.end))
     held, voided = _in_flags("held"), _in_flags("voided")
     changes = (
-        # Back to counted: only rows now held or voided can need it (the integrity index finds them).
         ("counted", (Response.integrity.in_(("held", "voided")), ~held, ~voided)),
-        ("held", (Response.integrity != "held", held, ~voided)),
-        ("voided", (Response.integrity != "voided", voided)),
+        ("held", (Response.id.in_(_flagged_in(month, "held")), Response.integrity != "held", ~voided)),
+        ("voided", (Response.id.in_(_flagged_in(month, "voided")), Response.integrity != "voided")),
     )
     for status, conditions in changes:
         session.execute(

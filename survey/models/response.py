@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
     false,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -105,11 +107,25 @@ class Response(db.Model):
     """
 
     __tablename__ = "response"
-    __table_args__ = (CheckConstraint("overall IS NULL OR (overall BETWEEN 1 AND 5)", name="overall_range"),)
+    __table_args__ = (
+        CheckConstraint("overall IS NULL OR (overall BETWEEN 1 AND 5)", name="overall_range"),
+        # The integrity checks read one agency's answers of one month (only for flagged agencies).
+        Index("ix_response_agency_id_submitted_at", "agency_id", "submitted_at"),
+        # Device hashes live a few weeks: the device check (grouped by agency and device) and their
+        # erasure read only the rows that still have one.
+        Index(
+            "ix_response_device_hash",
+            "agency_id",
+            "device_hash",
+            "submitted_at",
+            postgresql_where=text("device_hash IS NOT NULL"),
+            sqlite_where=text("device_hash IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     link_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))  # indexed with submitted_at
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
     question_set_id: Mapped[int] = mapped_column(ForeignKey("question_set.id"))
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
@@ -124,6 +140,9 @@ class Response(db.Model):
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
     # Answered within minutes of the link being issued (the burst check), decided at submission.
     quick: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Overall and every answer at their most positive (the straight-lining check), decided at
+    # submission (survey.integrity.straight_line); answers are never changed afterwards.
+    all_positive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # "counted", "held" or "voided" (survey.models.integrity); only counted answers are published.
     integrity: Mapped[str] = mapped_column(String(8), default="counted", server_default="counted", index=True)
     # Keyed, daily-rotating hash of the answering address: erased after the check window.

@@ -1,9 +1,10 @@
 """Running counts of answers per agency × service × city month × integrity status × channel.
 
-Kept by database triggers on ``response`` (survey/publication/tallies.py), in the same
+Kept by database triggers on ``response`` (survey/tallies.py), in the same
 transaction as every insert, update and delete of a response, whichever code path makes
 it (the citizen form, bulk integrity holds and releases, erasure, imports). Publication
-reads these rows, a few per agency and service, instead of scanning every answer;
+and the integrity checks read these rows, a few per agency and service, instead of scanning
+every answer;
 ``flask --app wsgi ranking verify`` proves they equal a full recount.
 """
 
@@ -28,6 +29,10 @@ class AnswerTally(db.Model):
     answered: Mapped[int] = mapped_column(Integer, default=0)  # with an overall rating
     satisfied: Mapped[int] = mapped_column(Integer, default=0)  # rated at the top two levels
     dissatisfied: Mapped[int] = mapped_column(Integer, default=0)  # rated at the bottom two levels
+    # For the integrity checks (survey/integrity/checks.py): answered within minutes of the link
+    # (Response.quick) and straight-lined (Response.all_positive).
+    quick: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    all_positive: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 @event.listens_for(db.metadata, "after_create")

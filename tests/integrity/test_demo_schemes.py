@@ -25,3 +25,12 @@ def test_every_planted_scheme_is_caught_without_false_alarms(demo):
         client = signed_in(demo.app.test_client(), AUDITOR_LOGIN, "demo-password")
         page = client.get(f"/auditor/?period={period}").text
         assert all(code in page for code in codes)
+
+
+def test_the_demo_stores_the_straight_line_flag_as_the_old_definition_computes_it(demo):
+    from survey.extensions import db
+    from tests.integrity.test_check_tallies import stored_and_old
+
+    pairs = stored_and_old(db)
+    assert sum(stored for stored, _ in pairs.values()) > 50  # the planted scheme and genuine top answers
+    assert [rid for rid, (stored, old) in pairs.items() if stored != old] == []

@@ -114,7 +114,7 @@ def test_a_corrupted_tally_is_caught_by_verify_and_repaired_by_recount(city, db,
     result = runner.invoke(args=["ranking", "verify"])
     assert result.exit_code == 1, result.output
     assert "Answer tallies: FAILED, 1 differ" in result.output
-    assert "stored (5, 5, 5, 1), recounted (5, 5, 4, 1)" in result.output
+    assert "stored (5, 5, 5, 1, 0, 0), recounted (5, 5, 4, 1, 0, 0)" in result.output
 
     result = runner.invoke(args=["ranking", "recount"])
     assert result.exit_code == 0, result.output
