@@ -1,6 +1,7 @@
 """Method 2 ranks: MRSW rank sets with Holm, simultaneous sets, rankability."""
 
 import numpy as np
+import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
@@ -60,3 +61,31 @@ def test_rankability_formula():
     within = 1 / (200 * 0.8 * 0.2)
     assert np.isclose(rankability(0.1, n, 0.8), 0.1 / (0.1 + within))
     assert np.isnan(rankability(np.nan, n, 0.8))
+
+
+def reference_simultaneous(est, se, alpha):
+    """Rank sets from statsmodels' Holm adjustment of all I(I - 1)/2 pairs at once."""
+    count = est.size
+    i, j = np.triu_indices(count, 1)
+    z = (est[j] - est[i]) / np.sqrt(se[i] ** 2 + se[j] ** 2)
+    reject = multipletests(2 * stats.norm.sf(np.abs(z)), alpha=alpha, method="holm")[0]
+    better = np.bincount(i, reject & (z > 0), count) + np.bincount(j, reject & (z < 0), count)
+    worse = np.bincount(i, reject & (z < 0), count) + np.bincount(j, reject & (z > 0), count)
+    return 1 + better, count - worse
+
+
+@pytest.mark.parametrize(
+    ("count", "spread", "ties", "seed"),
+    [(700, 0.2, False, 2), (700, 0.02, False, 3), (600, 0.05, True, 4), (530, 0.001, False, 5), (3, 0.3, False, 6)],
+)
+def test_simultaneous_sets_over_several_blocks_match_statsmodels(count, spread, ties, seed):
+    """Groups larger than one block of rows, far apart, close, tied or indistinguishable."""
+    rng = np.random.default_rng(seed)
+    est = rng.normal(1.2, spread, count)
+    if ties:
+        est = np.round(est, 2)  # many equal estimates (and equal |z| at the Holm cut)
+    se = 0.5 / np.sqrt(rng.integers(30, 20000, count) + 0.5)
+    low, high = simultaneous_rank_sets(est, se, 0.05)
+    ref_low, ref_high = reference_simultaneous(est, se, 0.05)
+    np.testing.assert_array_equal(low, ref_low)
+    np.testing.assert_array_equal(high, ref_high)
