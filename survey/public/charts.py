@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from survey.models import SnapshotEntry
-from survey.public.formatting import pct, pct_short
+from survey.public.formatting import num, pct, pct_short
 from survey.public.table import display_name
-from survey.publication.charts import shown_in_caterpillar
+from survey.publication.charts import caterpillar_candidates, shown_in_caterpillar
 
 BAR_WIDTH = 120
 NAMES_LISTED = 10
@@ -168,6 +168,7 @@ def caterpillar_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
     if not scored:
         return [_("No agency had enough answers to be scored.")]
     shown = len(shown_in_caterpillar(entries))
+    candidates = len(caterpillar_candidates(entries))
     best = max(scored, key=lambda e: e.figures["score"])
     worst = min(scored, key=lambda e: e.figures["score"])
     widest = max(scored, key=lambda e: e.figures["score_high"] - e.figures["score_low"])
@@ -185,7 +186,15 @@ def caterpillar_summary(entries: list[SnapshotEntry], locale: str) -> list[str]:
             high=pct(widest.figures["score_high"]),
             name=display_name(widest, locale),
         ),
-        ngettext(
+        _(
+            "The chart names %(num)s of %(total)s agencies: the %(half)s highest and the %(half)s lowest scores "
+            "of the ranked ones and those clearly different from peers. The table lists them all.",
+            num=num(shown),
+            total=num(len(scored)),
+            half=num(shown // 2),
+        )
+        if shown < candidates
+        else ngettext(
             "The chart names %(num)d of %(total)d agencies: the ranked ones and those clearly different from peers.",
             "The chart names %(num)d of %(total)d agencies: the ranked ones and those clearly different from peers.",
             shown,

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # drawing a new snapshot's must take turns.
 _DRAWING = threading.Lock()
 # Bump when the drawing changes, so cached copies of the per-language charts are replaced.
-CHART_VERSION = "charts-2"
+CHART_VERSION = "charts-3"
 
 
 def chart_words(locale: str) -> ChartWords:
@@ -58,12 +58,14 @@ def chart_words(locale: str) -> ChartWords:
         )
 
 
-def shown_in_caterpillar(entries: list[SnapshotEntry]) -> list[SnapshotEntry]:
-    """The rows a reader needs: the ranked agencies, and any that differ clearly from their peers.
+# At most this many rows, half from each end: a chart of thousands of rows (a large group
+# where nearly every agency is ranked) can be neither read nor labelled, and drawing it took
+# seconds of every publication (issue 16).
+CATERPILLAR_MAX_ROWS = 60
 
-    A chart of every ward (~300 rows) is too tall to scan and too small to label; the
-    full list stays in the table, which the caption links to.
-    """
+
+def caterpillar_candidates(entries: list[SnapshotEntry]) -> list[SnapshotEntry]:
+    """The agencies a reader needs in the chart: the ranked ones and any clearly different from peers."""
     return [
         e
         for e in entries
@@ -71,6 +73,21 @@ def shown_in_caterpillar(entries: list[SnapshotEntry]) -> list[SnapshotEntry]:
         and e.figures.get("score") is not None
         and (e.ranked or e.figures.get("band") in FLAG_BANDS or e.figures.get("band") in ("above", "well_above"))
     ]
+
+
+def shown_in_caterpillar(entries: list[SnapshotEntry]) -> list[SnapshotEntry]:
+    """The rows drawn: the candidates, or the highest and lowest scores among them when there are too many.
+
+    A chart of every ward (~300 rows) is too tall to scan and too small to label; the full
+    list stays in the table, which the caption links to.
+    """
+    candidates = caterpillar_candidates(entries)
+    if len(candidates) <= CATERPILLAR_MAX_ROWS:
+        return candidates
+    half = CATERPILLAR_MAX_ROWS // 2
+    by_score = sorted(candidates, key=lambda e: (e.figures["score"], e.agency_code))
+    kept = {id(e) for e in (*by_score[:half], *by_score[-half:])}
+    return [e for e in candidates if id(e) in kept]
 
 
 def _title(kind: str, snapshot: Snapshot, locale: str) -> str:
