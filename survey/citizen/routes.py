@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from ranking.periods import CITY_TZ
 from survey.citizen import bp
-from survey.citizen.forms import HELPED, survey_form_class
+from survey.citizen.forms import HELPED, SurveyForm, survey_form_class
 from survey.citizen.replies import published_reply
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
@@ -39,6 +39,10 @@ def token_key() -> str:
 # and language (no token, answers or errors in them), and drawing them is most of the
 # time a survey page takes; each app keeps them once per (question set, language).
 # Question sets are never edited in place (a change is a new version with a new id).
+def kept_blank_questions(qset, locale: str) -> Markup | None:
+    return current_app.extensions.get("blank_survey_questions", {}).get((qset.id, locale))
+
+
 def blank_questions(form, qset, locale: str) -> Markup:
     kept: dict[tuple[int, str], Markup] = current_app.extensions.setdefault("blank_survey_questions", {})
     key = (qset.id, locale)
@@ -50,6 +54,15 @@ def blank_questions(form, qset, locale: str) -> Markup:
             kept.clear()
         kept[key] = html
     return html
+
+
+def blank_form(qset, locale: str) -> SurveyForm:
+    """The form of a first view. Once its questions are kept as HTML, the page needs only the
+    CSRF token, the "helped" question and the button: a form without the question fields
+    (a third of the fields to build per view)."""
+    if kept_blank_questions(qset, locale) is not None:
+        return SurveyForm()
+    return survey_form_class(qset, locale)()
 
 
 def closed_link(state: LinkState, token: str | None = None):
@@ -111,7 +124,7 @@ def survey(token: str):
         if link.state is LinkState.OPEN:
             # The language buttons post the form to itself in the other language: the answers
             # come back filled in, nothing is checked or stored.
-            form = survey_form_class(qset, locale)()
+            form = survey_form_class(qset, locale)() if request.method == "POST" else blank_form(qset, locale)
     if link.state is not LinkState.OPEN:
         return closed_link(link.state, token)
     completed = as_utc(link.completed_at).astimezone(CITY_TZ)
