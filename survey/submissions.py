@@ -92,12 +92,11 @@ def connection(single_statement: bool = True) -> tuple[Connection, bool]:
     return session.connection(), True
 
 
-def read_link(token: str) -> LinkView:
-    """Classify a token and read what its form shows, in one query."""
-    if not looks_like_token(token):
-        return LinkView(LinkState.UNKNOWN)
-    answered = exists().where(RESPONSE.c.link_hash == response_link_hash(token))
-    query = (
+@functools.cache
+def link_query():
+    """The link's page values and whether it is answered; built once (compiled once)."""
+    answered = exists().where(RESPONSE.c.link_hash == bindparam("link_hash", type_=String))
+    return (
         select(
             answered.label("answered"),
             INVITATION.c.expires_at,
@@ -114,10 +113,17 @@ def read_link(token: str) -> LinkView:
         .join(CASE, CASE.c.id == INVITATION.c.case_id)
         .join(Agency, Agency.id == CASE.c.agency_id)
         .join(Service, Service.id == CASE.c.service_id)
-        .where(INVITATION.c.token_hash == sha256_hex(token))
+        .where(INVITATION.c.token_hash == bindparam("token_hash", type_=String))
     )
+
+
+def read_link(token: str) -> LinkView:
+    """Classify a token and read what its form shows, in one query."""
+    if not looks_like_token(token):
+        return LinkView(LinkState.UNKNOWN)
+    params = {"link_hash": response_link_hash(token), "token_hash": sha256_hex(token)}
     conn, _ = connection()
-    row = conn.execute(query).first()
+    row = conn.execute(link_query(), params).first()
     if row is None:
         return LinkView(LinkState.UNKNOWN)
     if row.answered:
