@@ -9,6 +9,7 @@ from markupsafe import Markup
 from ranking.periods import CITY_TZ
 from survey.citizen import bp
 from survey.citizen.forms import HELPED, SurveyForm, survey_form_class
+from survey.citizen.page import PLACEHOLDER, kept_page, plain_query
 from survey.citizen.replies import published_reply
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
@@ -127,21 +128,37 @@ def survey(token: str):
             form = survey_form_class(qset, locale)() if request.method == "POST" else blank_form(qset, locale)
     if link.state is not LinkState.OPEN:
         return closed_link(link.state, token)
-    completed = as_utc(link.completed_at).astimezone(CITY_TZ)
-    status = 422 if form.errors else 200
-    return render_template(
-        "citizen/survey.html",
-        form=form,
-        qset=qset,
-        blank_questions=None if form.is_submitted() else blank_questions(form, qset, locale),
-        agency=link.agency(locale),
-        service=link.service(locale),
-        case_ref=link.case_ref,
-        completed=format_date(completed, "long"),
-        token=token,
-        agency_cannot_link=agency_cannot_link(link.source, link.delivery_channel),
-        **ownership(),
-    ), status
+    completed = format_date(as_utc(link.completed_at).astimezone(CITY_TZ), "long")
+    cannot_link = agency_cannot_link(link.source, link.delivery_channel)
+    values = {
+        "token": token,
+        "agency": link.agency(locale),
+        "service": link.service(locale),
+        "case": link.case_ref,
+        "date": completed,
+    }
+
+    def draw(fill: dict[str, str]) -> str:
+        return render_template(
+            "citizen/survey.html",
+            form=form,
+            qset=qset,
+            blank_questions=None if form.is_submitted() else blank_questions(form, qset, locale),
+            agency=fill["agency"],
+            service=fill["service"],
+            case_ref=fill["case"],
+            completed=fill["date"],
+            token=fill["token"],
+            agency_cannot_link=cannot_link,
+            **ownership(),
+        )
+
+    if form.is_submitted() or not plain_query(locale):
+        return draw(values), 422 if form.errors else 200
+    # A first view: the kept skeleton of this question set and language, with this link's values.
+    values["csrf"] = form.csrf_token.current_token
+    form.csrf_token.current_token = PLACEHOLDER["csrf"]
+    return kept_page((qset.id, locale, cannot_link), draw, values), 200
 
 
 def submitted_answers(form, qset) -> dict[str, int | None]:
