@@ -78,7 +78,9 @@ class Config:
     ENV_NAME = "development"  # production-only start-up checks key on it (survey/deploy_checks.py)
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key")
     SQLALCHEMY_DATABASE_URI = env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'survey.sqlite3'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pool_pre_ping: survey.db_liveness finds a dead PostgreSQL connection at checkout
+    # without the extra round trip per request.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # Public base URL used to build survey links, QR codes and SMS text.
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
     INVITATION_DAYS = env_int("INVITATION_DAYS", 30)

@@ -54,6 +54,11 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
 
     logs.init_app(app)  # first: redaction and request ids for everything after
     db.init_app(app)
+    from survey import db_liveness
+
+    with app.app_context():
+        for engine in db.engines.values():
+            db_liveness.install(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

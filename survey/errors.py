@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error: DBAPIError):
-        # A lost or refused connection: tell the client to retry; pool_pre_ping recovers later.
+        # A lost or refused connection: tell the client to retry; the pool reconnects (survey.db_liveness).
         db.session.rollback()
         log.warning("database unavailable: %s", type(error.orig).__name__)
         if wants_problem_json():

@@ -2,7 +2,7 @@
 -- Each wrk thread owns one connection and a disjoint slice of the token file, so the two
 -- requests of a submission always follow each other. Arguments: token file, thread count.
 local tokens, index, state, csrf, cookie = {}, 1, "get", nil, nil
-local ANSWERS = "overall=5&ease=4&timeliness=4&courtesy=5&fairness=4&outcome=5&visits=1&comment=&csrf_token="
+local ANSWERS = "overall=5&ease=4&timeliness=2&courtesy=5&fairness=1&outcome=1&visits=1&complaint=3&helped=no&comment=&csrf_token="
 
 function init(args)
   local threads, line_no = tonumber(args[2]), 0

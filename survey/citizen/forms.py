@@ -35,7 +35,21 @@ class SurveyForm(FlaskForm):
     submit = SubmitField(_l("Send my answers"))
 
 
+# A form class per question set and language, kept per worker: building one (a class with
+# a field per question) was ~1/4 of a form's instantiation time under py-spy. Question sets
+# are never edited in place (a change is a new version with a new id); each app keeps its own.
 def survey_form_class(qset: QuestionSet | QuestionSetView, locale: str) -> type[SurveyForm]:
+    classes: dict[tuple[int, str], type[SurveyForm]] = current_app.extensions.setdefault("survey_form_classes", {})
+    key = (qset.id, locale)
+    kept = classes.get(key)
+    if kept is None:
+        if len(classes) > 64:  # question sets are few; never grow without bound
+            classes.clear()
+        kept = classes[key] = _build_form_class(qset, locale)
+    return kept
+
+
+def _build_form_class(qset: QuestionSet | QuestionSetView, locale: str) -> type[SurveyForm]:
     attrs = {}
     for question in qset.questions:
         label = question.text(locale)

@@ -8,15 +8,16 @@ from markupsafe import Markup
 
 from ranking.periods import CITY_TZ
 from survey.citizen import bp
-from survey.citizen.forms import HELPED, survey_form_class
+from survey.citizen.forms import HELPED, SurveyForm, survey_form_class
+from survey.citizen.page import PLACEHOLDER, kept_page, plain_query
 from survey.citizen.replies import published_reply
 from survey.extensions import csrf, limiter
 from survey.i18n import current_locale
 from survey.integrity.device import device_hash
-from survey.models import Invitation
 from survey.models.base import as_utc
 from survey.questions import survey_question_set
-from survey.responses import LinkState, answer_channel, find_link, own_response, record_response
+from survey.responses import LinkState, own_response
+from survey.submissions import read_link, store_submission
 from survey.tokens import sha256_hex
 
 STATUS_FOR_STATE = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.USED: 409}
@@ -39,6 +40,10 @@ def token_key() -> str:
 # and language (no token, answers or errors in them), and drawing them is most of the
 # time a survey page takes; each app keeps them once per (question set, language).
 # Question sets are never edited in place (a change is a new version with a new id).
+def kept_blank_questions(qset, locale: str) -> Markup | None:
+    return current_app.extensions.get("blank_survey_questions", {}).get((qset.id, locale))
+
+
 def blank_questions(form, qset, locale: str) -> Markup:
     kept: dict[tuple[int, str], Markup] = current_app.extensions.setdefault("blank_survey_questions", {})
     key = (qset.id, locale)
@@ -50,6 +55,15 @@ def blank_questions(form, qset, locale: str) -> Markup:
             kept.clear()
         kept[key] = html
     return html
+
+
+def blank_form(qset, locale: str) -> SurveyForm:
+    """The form of a first view. Once its questions are kept as HTML, the page needs only the
+    CSRF token, the "helped" question and the button: a form without the question fields
+    (a third of the fields to build per view)."""
+    if kept_blank_questions(qset, locale) is not None:
+        return SurveyForm()
+    return survey_form_class(qset, locale)()
 
 
 def closed_link(state: LinkState, token: str | None = None):
@@ -66,8 +80,8 @@ def closed_link(state: LinkState, token: str | None = None):
 CITY_MINTED_SOURCES = frozenset({"upload", "csv_import"})
 
 
-def agency_cannot_link(invitation: Invitation) -> bool:
-    return invitation.case.source in CITY_MINTED_SOURCES or invitation.delivery_channel == "sms"
+def agency_cannot_link(source: str, delivery_channel: str) -> bool:
+    return source in CITY_MINTED_SOURCES or delivery_channel == "sms"
 
 
 def ownership() -> dict:
@@ -85,46 +99,81 @@ def ownership() -> dict:
 @limiter.limit(token_limit, key_func=token_key, methods=["POST"])
 @csrf.exempt  # the form checks its own CSRF token and re-shows itself with a clear message
 def survey(token: str):
-    link = find_link(token)
-    if link.state is not LinkState.OPEN:
-        return closed_link(link.state, token)
-    invitation = link.invitation
+    # One query for a GET (survey.submissions.read_link); a valid POST is one statement that
+    # stores the response only if the link is open, and reads the link only when it was not.
     locale = current_locale()
     qset = survey_question_set()
-    form = survey_form_class(qset, locale)()
-    # The language buttons post the form to itself in the other language: the answers come
-    # back filled in, nothing is checked or stored.
-    switching = request.method == "POST" and "switch_language" in request.form
-    if not switching and form.validate_on_submit():
-        answers = {}
-        for question in qset.questions:
-            if question.kind == "text":
-                continue
-            raw = form[question.key].data
-            answers[question.key] = None if raw in (None, "") else int(raw)
-        comment_field = next((q.key for q in qset.questions if q.kind == "text"), None)
-        comment = form[comment_field].data if comment_field else None
-        channel = answer_channel(invitation, form.helped.data == HELPED)
-        device = device_hash(request.remote_addr)
-        if not record_response(invitation, qset, answers, comment, locale, channel, device, token=token):
-            return closed_link(LinkState.USED)
-        return redirect(url_for("citizen.thanks", lang=locale if locale != "vi" else None), code=303)
-    case = invitation.case
-    completed = as_utc(case.completed_at).astimezone(CITY_TZ)
-    status = 422 if form.errors else 200
-    return render_template(
-        "citizen/survey.html",
-        form=form,
-        qset=qset,
-        blank_questions=None if form.is_submitted() else blank_questions(form, qset, locale),
-        agency=case.agency.name(locale),
-        service=case.service.name(locale),
-        case_ref=case.case_ref,
-        completed=format_date(completed, "long"),
-        token=token,
-        agency_cannot_link=agency_cannot_link(invitation),
-        **ownership(),
-    ), status
+    if request.method == "POST" and "switch_language" not in request.form:
+        form = survey_form_class(qset, locale)()
+        if form.validate_on_submit():
+            stored = store_submission(
+                token,
+                qset,
+                submitted_answers(form, qset),
+                submitted_comment(form, qset),
+                locale,
+                assisted=form.helped.data == HELPED,
+                device=device_hash(request.remote_addr),
+            )
+            if stored is False:  # the database says this link was answered already
+                return closed_link(LinkState.USED, token)
+            if stored:
+                return redirect(url_for("citizen.thanks", lang=locale if locale != "vi" else None), code=303)
+        link = read_link(token)
+    else:
+        link = read_link(token)
+        if link.state is LinkState.OPEN:
+            # The language buttons post the form to itself in the other language: the answers
+            # come back filled in, nothing is checked or stored.
+            form = survey_form_class(qset, locale)() if request.method == "POST" else blank_form(qset, locale)
+    if link.state is not LinkState.OPEN:
+        return closed_link(link.state, token)
+    completed = format_date(as_utc(link.completed_at).astimezone(CITY_TZ), "long")
+    cannot_link = agency_cannot_link(link.source, link.delivery_channel)
+    values = {
+        "token": token,
+        "agency": link.agency(locale),
+        "service": link.service(locale),
+        "case": link.case_ref,
+        "date": completed,
+    }
+
+    def draw(fill: dict[str, str]) -> str:
+        return render_template(
+            "citizen/survey.html",
+            form=form,
+            qset=qset,
+            blank_questions=None if form.is_submitted() else blank_questions(form, qset, locale),
+            agency=fill["agency"],
+            service=fill["service"],
+            case_ref=fill["case"],
+            completed=fill["date"],
+            token=fill["token"],
+            agency_cannot_link=cannot_link,
+            **ownership(),
+        )
+
+    if form.is_submitted() or not plain_query(locale):
+        return draw(values), 422 if form.errors else 200
+    # A first view: the kept skeleton of this question set and language, with this link's values.
+    values["csrf"] = form.csrf_token.current_token
+    form.csrf_token.current_token = PLACEHOLDER["csrf"]
+    return kept_page((qset.id, locale, cannot_link), draw, values), 200
+
+
+def submitted_answers(form, qset) -> dict[str, int | None]:
+    answers = {}
+    for question in qset.questions:
+        if question.kind == "text":
+            continue
+        raw = form[question.key].data
+        answers[question.key] = None if raw in (None, "") else int(raw)
+    return answers
+
+
+def submitted_comment(form, qset) -> str | None:
+    comment_field = next((q.key for q in qset.questions if q.kind == "text"), None)
+    return form[comment_field].data if comment_field else None
 
 
 @bp.get("/thanks")

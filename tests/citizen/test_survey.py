@@ -270,3 +270,35 @@ def test_the_active_question_set_is_kept_per_worker_until_a_new_version(app, cli
     assert survey_question_set() is first  # other workers follow within the cache time
     forget_survey_question_set()  # what saving a new version does in the worker that saved it
     assert survey_question_set().version == first.version + 1
+
+
+def test_a_first_view_from_the_kept_page_matches_a_fresh_render(app, client, city):
+    import re
+
+    from survey.models import Agency
+
+    agency = factories.db.session.scalar(select(Agency).where(Agency.code == "Q1-BN"))
+    agency.name_vi = 'Phường <b>"Một"</b> & Co'  # the filled-in values are escaped as the template would
+    factories.db.session.commit()
+    first, second = factories.issue_link("HS-PAGE-1"), factories.issue_link("HS-PAGE-2")
+    mask = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]+')
+
+    def page(token: str, query: str = "") -> str:
+        return mask.sub(r"\1…", client.get(f"/s/{token}{query}").get_data(as_text=True))
+
+    page(first)  # draws and keeps the skeleton
+    assert app.extensions["survey_page_skeletons"]
+    kept = page(second)
+    assert first not in kept and second in kept
+    assert "HS-PAGE-2" in kept and "HS-PAGE-1" not in kept
+    assert "&lt;b&gt;&#34;Một&#34;&lt;/b&gt; &amp; Co" in kept and "<b>" not in kept
+    app.extensions["survey_page_skeletons"].clear()
+    assert page(second) == kept
+    # A view with another query is drawn in full and keeps that query in its language links.
+    assert "utm=x" in page(second, "?utm=x")
+    assert "utm=x" not in page(second)
+    page(first, "?lang=en")  # keeps the English skeleton (and the language cookie)
+    kept_en = page(second, "?lang=en")
+    assert 'lang="en"' in kept_en and "HS-PAGE-2" in kept_en
+    app.extensions["survey_page_skeletons"].clear()
+    assert page(second, "?lang=en") == kept_en

@@ -20,7 +20,7 @@ def proxied_app(app, database_url, city):
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     proxy.start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    engine_options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+    engine_options = {"connect_args": {"connect_timeout": 2}}  # recovery without pool_pre_ping
     outage_app = create_app(
         "testing", {"SQLALCHEMY_DATABASE_URI": proxied, "SQLALCHEMY_ENGINE_OPTIONS": engine_options}
     )
@@ -48,6 +48,18 @@ def test_outage_gives_503_and_recovers_without_restart(proxied_app):
     survey = client.get("/s/aaaaaaaaaaaaaaaaaaaaaa")
     assert survey.status_code == 503
 
+    proxy.start()
+    assert client.get("/api/v1/agencies").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_a_connection_cut_while_idle_is_replaced_before_the_next_request(proxied_app):
+    # The database restarted between two requests: no request saw it fail, so only the
+    # checkout check (survey.db_liveness, no pre-ping round trip) can notice.
+    app, proxy = proxied_app
+    client = app.test_client()
+    assert client.get("/api/v1/agencies").status_code == 200
+    proxy.stop()
     proxy.start()
     assert client.get("/api/v1/agencies").status_code == 200
     assert client.get("/").status_code == 200
