@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from survey.extensions import db
+from survey.integrity.straight_line import all_positive, option_positivity
 from survey.models import Agency, Answer, Case, Invitation, QuestionSet, Response, Service
 from survey.models.base import utcnow
 from survey.privacy.notice import NOTICE_VERSION
@@ -179,6 +180,7 @@ def response_from_invitation():
         "api_key_id": CASE.c.api_key_id,
         "device_hash": _param("device_hash"),
         "overall": _param("overall"),
+        "all_positive": _param("all_positive"),
         "comment": _param("comment"),
         "notice_version": _param("notice_version"),
     }
@@ -249,6 +251,8 @@ def store_submission(
         for key, value in answers.items()
         if key != "overall" and value is not None and key in question_ids
     ]
+    # Decided now, like ``quick``: the straight-lining check counts the column, not the answers.
+    params["all_positive"] = all_positive(answers.get("overall"), given, option_positivity(qset.questions))
     postgresql = db.session().get_bind().dialect.name == "postgresql"
     conn, commit = connection(single_statement=postgresql)
     try:
