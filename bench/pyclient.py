@@ -19,7 +19,9 @@ import time
 from urllib.parse import urlsplit
 
 CSRF_RE = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
-ANSWERS = "overall=5&ease=4&timeliness=2&courtesy=5&fairness=1&outcome=1&visits=1&complaint=3&helped=no&comment=&csrf_token="
+ANSWERS = (
+    "overall=5&ease=4&timeliness=2&courtesy=5&fairness=1&outcome=1&visits=1&complaint=3&helped=no&comment=&csrf_token="
+)
 
 
 class Connection:

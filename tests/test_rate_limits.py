@@ -44,3 +44,16 @@ def test_intake_is_limited_per_key(app, city, database_url):
 
     assert [post(first) for _ in range(3)] == [201, 200, 429]
     assert post(second) == 201
+
+
+def test_switching_language_does_not_spend_the_links_tries(app, city, database_url):
+    token = factories.issue_link("RL-3")
+    limited = limited_app(database_url, RATELIMIT_SURVEY_TOKEN="2 per hour", RATELIMIT_SURVEY="100 per minute")
+    client = limited.test_client()
+    switches = [
+        client.post(f"/s/{token}?lang={lang}", data={**answers(), "switch_language": lang}).status_code
+        for lang in ("en", "vi", "en", "vi", "en")
+    ]
+    assert switches == [200] * 5  # the page comes back, nothing is stored or counted
+    statuses = [client.post(f"/s/{token}", data=answers()).status_code for _ in range(3)]
+    assert statuses == [422, 422, 429]  # the link's own two tries are all still there

@@ -94,16 +94,22 @@ def ownership() -> dict:
     }
 
 
+def switching_language() -> bool:
+    # Switching language re-shows the form and stores nothing: it is not a submission, so it
+    # does not spend the link's few tries (a citizen may switch back and forth).
+    return request.method == "POST" and "switch_language" in request.form
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
-@limiter.limit(survey_limit, methods=["POST"])
-@limiter.limit(token_limit, key_func=token_key, methods=["POST"])
+@limiter.limit(survey_limit, methods=["POST"], exempt_when=switching_language)
+@limiter.limit(token_limit, key_func=token_key, methods=["POST"], exempt_when=switching_language)
 @csrf.exempt  # the form checks its own CSRF token and re-shows itself with a clear message
 def survey(token: str):
     # One query for a GET (survey.submissions.read_link); a valid POST is one statement that
     # stores the response only if the link is open, and reads the link only when it was not.
     locale = current_locale()
     qset = survey_question_set()
-    if request.method == "POST" and "switch_language" not in request.form:
+    if request.method == "POST" and not switching_language():
         form = survey_form_class(qset, locale)()
         if form.validate_on_submit():
             stored = store_submission(
