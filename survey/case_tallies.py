@@ -110,6 +110,11 @@ def recount_sql(dialect: str) -> str:
 def _changes(dialect: str, name: str, new: str, old: str) -> list[str]:
     """The signed parts of trigger ``name``, reading inserted rows from ``new``, removed from ``old``."""
     table, event = TRIGGERS[name]
+    if (table, event) == ("case_record", "INSERT"):
+        # A new case has no invitation yet (the invitation's foreign key needs the case first):
+        # no look-up in ``invitation`` on the intake path.
+        completed = month_sql(dialect, "c.", "completed_at")
+        return [_select(("c.agency_id", completed, "1", ON_TIME, "0", "0"), f"FROM {new} c")]
     parts = _case_parts if table == "case_record" else _invitation_parts
     changes = []
     if event in ("INSERT", "UPDATE"):
