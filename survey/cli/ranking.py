@@ -146,7 +146,7 @@ def recount() -> None:
     case_tallies.install(db.session.connection())
     case_rows = case_tallies.rebuild(db.session)
     details = {"rows": case_rows, "differences": len(case_differences)}
-    record(CLI_ACTOR, "tallies.rebuild", "case_tally", None, details)
+    record(CLI_ACTOR, "case_tallies.rebuild", "case_tally", None, details)
     db.session.commit()
     click.echo(f"Recounted: {rows} tally row(s); {len(differences)} differed; {len(missing)} trigger(s) were missing.")
     click.echo(

@@ -193,7 +193,7 @@ def test_a_corrupted_case_tally_is_caught_by_verify_and_repaired_by_recount(city
 
     result = runner.invoke(args=["ranking", "recount"])
     assert result.exit_code == 0, result.output
-    rebuilt = select(func.count()).select_from(AuditLog).where(AuditLog.action == "tallies.rebuild")
+    rebuilt = select(func.count()).select_from(AuditLog).where(AuditLog.action == "case_tallies.rebuild")
     assert db.session.scalar(rebuilt.where(AuditLog.target == "case_tally"))
     assert runner.invoke(args=["ranking", "verify"]).exit_code == 0
 
