@@ -24,7 +24,7 @@ from sqlalchemy import Connection, insert, literal, text
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
-from survey import tallies
+from survey import case_tallies, tallies
 from survey.extensions import db
 from survey.models import Agency, Response, Service
 from survey.models.base import to_naive_utc
@@ -145,6 +145,7 @@ def build(periods: list[tuple[Period, int]], agencies: int) -> dict[str, Any]:
         # migration 0008's backfill does (in production each submission adds itself).
         tally_started = datetime.now()
         tallies.rebuild(Session(bind=conn))
+        case_tallies.rebuild(Session(bind=conn))  # no cases here, but whatever the tables hold is counted
         tally_seconds = (datetime.now() - tally_started).total_seconds()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE response"))  # what autovacuum would have done by publication day

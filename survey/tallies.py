@@ -54,11 +54,11 @@ def tracked(counts: tuple[str, ...] = COUNTS) -> tuple[str, ...]:
     return tuple(columns)
 
 
-def month_sql(dialect: str, row: str = "") -> str:
-    """SQL for the city month ("2026-10") of ``row``'s submitted_at (``row`` e.g. ``NEW.``)."""
+def month_sql(dialect: str, row: str = "", column: str = "submitted_at") -> str:
+    """SQL for the city month ("2026-10") of ``row``'s ``column`` (``row`` e.g. ``NEW.``)."""
     if dialect == "postgresql":
-        return f"to_char({row}submitted_at + interval '{CITY_UTC_OFFSET_HOURS} hours', 'YYYY-MM')"
-    return f"strftime('%Y-%m', {row}submitted_at, '+{CITY_UTC_OFFSET_HOURS} hours')"
+        return f"to_char({row}{column} + interval '{CITY_UTC_OFFSET_HOURS} hours', 'YYYY-MM')"
+    return f"strftime('%Y-%m', {row}{column}, '+{CITY_UTC_OFFSET_HOURS} hours')"
 
 
 def _count_sql(counts: tuple[str, ...], row: str = "") -> list[str]:

@@ -136,6 +136,7 @@ AUDIT_ACTION_LABELS = {
     "import.users": _l("Imported accounts"),
     "snapshot.publish": _l("Published a ranking"),
     "tallies.rebuild": _l("Recounted the answer tallies"),
+    "case_tallies.rebuild": _l("Recounted the case and invitation tallies"),
     "feedback.update": _l("Handled a comment"),
     "feedback.export": _l("Exported comments"),
     "plan.create": _l("Filed an action plan"),

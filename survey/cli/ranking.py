@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ranking.periods import parse_period
-from survey import publication, tallies
+from survey import case_tallies, publication, tallies
 from survey.audit import record
 from survey.extensions import db
 from survey.publication import PublicationError
@@ -100,7 +100,8 @@ def verify() -> None:
                 click.echo(f"  {problem}")
     click.echo(f"Verified {checked} snapshot(s): {checked - failed} intact, {failed} with differences.")
     tallies_ok = _verify_tallies()
-    if failed or not tallies_ok:
+    case_tallies_ok = _verify_case_tallies()
+    if failed or not tallies_ok or not case_tallies_ok:
         raise SystemExit(1)
 
 
@@ -119,15 +120,39 @@ def _verify_tallies() -> bool:
     return True
 
 
+def _verify_case_tallies() -> bool:
+    """Case tallies against a full recount of cases and invitations (coverage, on-time and response rates)."""
+    differences, missing = case_tallies.reconcile(db.session)
+    db.session.rollback()
+    if missing:
+        click.echo(f"case tallies: triggers missing: {', '.join(missing)} (flask ranking recount)")
+    for difference in differences[:20]:
+        click.echo(f"  {difference}")
+    if differences or missing:
+        click.echo(f"Case tallies: FAILED, {len(differences)} differ from a full recount.")
+        return False
+    click.echo("Case tallies: equal to a full recount of the cases and invitations.")
+    return True
+
+
 @ranking.command("recount")
 def recount() -> None:
-    """Recompute every answer tally from the answers and re-create their triggers (a repair)."""
+    """Recompute every answer and case tally and re-create their triggers (a repair)."""
     differences, missing = tallies.reconcile(db.session)
     tallies.install(db.session.connection())
     rows = tallies.rebuild(db.session)
     record(CLI_ACTOR, "tallies.rebuild", "answer_tally", None, {"rows": rows, "differences": len(differences)})
+    case_differences, case_missing = case_tallies.reconcile(db.session)
+    case_tallies.install(db.session.connection())
+    case_rows = case_tallies.rebuild(db.session)
+    details = {"rows": case_rows, "differences": len(case_differences)}
+    record(CLI_ACTOR, "case_tallies.rebuild", "case_tally", None, details)
     db.session.commit()
     click.echo(f"Recounted: {rows} tally row(s); {len(differences)} differed; {len(missing)} trigger(s) were missing.")
+    click.echo(
+        f"Recounted: {case_rows} case tally row(s); {len(case_differences)} differed; "
+        f"{len(case_missing)} trigger(s) were missing."
+    )
 
 
 @ranking.command("catch-up")

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ranking.periods import Period
-from survey.models import AnswerTally, Case, Invitation, Response
+from survey.models import AnswerTally, CaseTally, Response
 from survey.models.base import to_naive_utc
 from survey.responses import QUICK_SECONDS
 
@@ -155,20 +155,6 @@ def check_device(session: Session, period: Period) -> list[Finding]:
     return list(by_agency.values())
 
 
-def _monthly(session: Session, period: Period, column, agency_column, where) -> dict[int, list[int]]:
-    """Counts per agency for this month and the ``HISTORY_MONTHS`` before it (oldest first, this month last)."""
-    months = [period]
-    for _ in range(HISTORY_MONTHS):
-        months.insert(0, months[0].previous())
-    counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
-    for index, month in enumerate(months):
-        start, end = _window(month)
-        query = select(agency_column, func.count()).where(column >= start, column < end, *where).group_by(agency_column)
-        for agency_id, number in session.execute(query):
-            counts[agency_id][index] = int(number)
-    return counts
-
-
 def _monthly_answers(session: Session, period: Period) -> dict[int, list[int]]:
     """Ranked-channel answers per agency for this month and the ``HISTORY_MONTHS`` before it, from the tallies."""
     keys = _month_keys(period, HISTORY_MONTHS)
@@ -203,16 +189,26 @@ def check_jump(session: Session, period: Period) -> list[Finding]:
     return findings
 
 
+def _monthly_cases(session: Session, period: Period) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Completed and invited cases per agency for this month and the ``HISTORY_MONTHS`` before it, from the tallies."""
+    keys = _month_keys(period, HISTORY_MONTHS)
+    position = {key: index for index, key in enumerate(keys)}
+    query = select(CaseTally.agency_id, CaseTally.month, CaseTally.cases, CaseTally.invited).where(
+        CaseTally.month.in_(keys)
+    )
+    cases: dict[int, list[int]] = {}
+    invited: dict[int, list[int]] = {}
+    for agency_id, month, number, with_invitation in session.execute(query):
+        if number:  # a tally whose cases all moved elsewhere counts as no cases, as the scan saw it
+            cases.setdefault(agency_id, [0] * len(keys))[position[month]] = int(number)
+        if with_invitation:
+            invited.setdefault(agency_id, [0] * len(keys))[position[month]] = int(with_invitation)
+    return cases, invited
+
+
 def check_coverage(session: Session, period: Period) -> list[Finding]:
     """Completed cases no longer invited: invitations ÷ cases far below the agency's own usual ratio."""
-    cases = _monthly(session, period, Case.completed_at, Case.agency_id, [])
-    invited = _monthly(
-        session,
-        period,
-        Case.completed_at,
-        Case.agency_id,
-        [select(Invitation.id).where(Invitation.case_id == Case.id).exists()],
-    )
+    cases, invited = _monthly_cases(session, period)
     findings = []
     for agency_id, series in cases.items():
         inv = invited.get(agency_id, [0] * len(series))

@@ -14,7 +14,7 @@ from survey.models.privacy import DataRequest
 from survey.models.response import Answer, Question, QuestionOption, QuestionSet, Response
 from survey.models.snapshot import ImportedCount, Snapshot, SnapshotEntry
 from survey.models.staff_session import SignInThrottle, StaffSession
-from survey.models.tally import AnswerTally
+from survey.models.tally import AnswerTally, CaseTally
 
 __all__ = [
     "ActionPlan",
@@ -25,6 +25,7 @@ __all__ = [
     "ApiKey",
     "AuditLog",
     "Case",
+    "CaseTally",
     "Contact",
     "DataRequest",
     "Feedback",

@@ -35,19 +35,33 @@ class AnswerTally(db.Model):
     all_positive: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class CaseTally(db.Model):
+    """Cases and invitations per agency × city month, kept by triggers (survey/case_tallies.py)."""
+
+    __tablename__ = "case_tally"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # completed in the month
+    on_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # completed by their due time
+    invited: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of those, with an invitation
+    issued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # invitations issued in the month
+
+
 @event.listens_for(db.metadata, "after_create")
 def _install_triggers(target, connection, **kw) -> None:
     # create_all (tests, benchmarks) gets the same triggers as the migration.
-    from survey.tallies import install
+    from survey import case_tallies, tallies
 
-    install(connection)
+    tallies.install(connection)
+    case_tallies.install(connection)
 
 
 @event.listens_for(db.metadata, "after_drop")
 def _drop_trigger_functions(target, connection, **kw) -> None:
     # The triggers went with the table; PostgreSQL keeps their functions unless told.
     if connection.dialect.name == "postgresql":
-        from survey.tallies import TRIGGERS
+        from survey import case_tallies, tallies
 
-        for name in TRIGGERS:
+        for name in (*tallies.TRIGGERS, *case_tallies.TRIGGERS):
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}() CASCADE")

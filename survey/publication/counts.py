@@ -1,7 +1,8 @@
 """Counts for one period per agency (× service category), from tallies, never per answer.
 
 The cost grows with agencies × services, not with the number of responses: answers are
-read from ``answer_tally`` (survey/tallies.py), invitations and cases by GROUP BY.
+read from ``answer_tally`` (survey/tallies.py), invitations and cases from ``case_tally``
+(survey/case_tallies.py).
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ranking.periods import Period, period_containing
-from survey.models import Agency, AnswerTally, Case, ImportedCount, Invitation, Service
-from survey.models.base import to_naive_utc
+from survey.models import Agency, AnswerTally, CaseTally, ImportedCount, Service
 
 IMPORTED_CATEGORY = "(imported)"
 
@@ -37,7 +37,6 @@ class AgencyCounts:
 
 def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
     """Every agency's counts for the period, from responses, invitations, cases and imports."""
-    start, end = to_naive_utc(period.start), to_naive_utc(period.end)
     counts: dict[int, AgencyCounts] = defaultdict(AgencyCounts)
 
     # Answers are read from their tallies (survey/tallies.py, kept by triggers): a few rows
@@ -89,23 +88,19 @@ def period_counts(session: Session, period: Period) -> dict[int, AgencyCounts]:
         item.responses += n
         item.positive += x
 
-    invited = (
-        select(Case.agency_id, func.count(Invitation.id))
-        .join(Invitation, Invitation.case_id == Case.id)
-        .where(Invitation.issued_at >= start, Invitation.issued_at < end)
-        .group_by(Case.agency_id)
+    # Cases and invitations from their tallies (survey/case_tallies.py): one row per agency and month.
+    cased = (
+        select(CaseTally.agency_id, func.sum(CaseTally.issued), func.sum(CaseTally.cases), func.sum(CaseTally.on_time))
+        .where(CaseTally.month.in_(period_months(period)))
+        .group_by(CaseTally.agency_id)
     )
-    for agency_id, number in session.execute(invited):
-        counts[agency_id].invitations = int(number)
-
-    completed = (
-        select(Case.agency_id, func.count(Case.id), func.sum(case((Case.completed_at <= Case.due_at, 1), else_=0)))
-        .where(Case.completed_at >= start, Case.completed_at < end)
-        .group_by(Case.agency_id)
-    )
-    for agency_id, number, on_time in session.execute(completed):
-        counts[agency_id].cases = int(number)
-        counts[agency_id].on_time = int(on_time or 0)
+    for agency_id, issued, number, on_time in session.execute(cased):
+        issued, number, on_time = int(issued or 0), int(number or 0), int(on_time or 0)
+        if issued:
+            counts[agency_id].invitations = issued
+        if number:
+            counts[agency_id].cases = number
+            counts[agency_id].on_time = on_time
     return counts
 
 
