@@ -6,7 +6,6 @@ meaning and shapes, plus the method 2 additions documented in `league_table`.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -178,49 +177,6 @@ def _ranks(
     return {**out, "ranked": ranked, "rank_reason": reason, "rankable": rankable, "unranked_reason": group_reason}
 
 
-def _scores_and_ranks(
-    x_arr: np.ndarray, n_arr: np.ndarray, offset: np.ndarray, has_data: np.ndarray, params: MethodParams2
-) -> tuple[dict[str, np.ndarray], dict[str, Any], Any, float]:
-    """Posterior scores (with the posterior itself), rankability and the rank sets."""
-    prior = HyperPrior(
-        m_min=params.grid_m_min,
-        m_max=params.grid_m_max,
-        m_points=params.grid_m_points,
-        mu_points=params.grid_mu_points,
-        mu_width=params.grid_mu_width,
-        power=params.grid_prior_power,
-        spike=params.prior_spike,
-        contamination=params.prior_contamination,
-        keep_mass=params.grid_keep_mass,
-    )
-    post = grid_posterior(
-        x_arr[has_data],
-        n_arr[has_data],
-        offset[has_data],
-        level=params.credible_level,
-        prior=prior,
-        temper=params.prior_temper,
-    )
-    scores = {k: np.full(n_arr.size, np.nan) for k in ("score", "score_low", "score_high", "score_sd", "a", "b")}
-    off = offset[has_data]
-    scores["score"][has_data] = remove_offset(post.mean, off)
-    scores["score_low"][has_data] = remove_offset(post.low, off)
-    scores["score_high"][has_data] = remove_offset(post.high, off)
-    scores["score_sd"][has_data] = post.sd * remove_offset_slope(post.mean, off)
-    # The Beta with the mixture posterior's mean and variance (of the unadjusted rate).
-    total = post.mean * (1.0 - post.mean) / np.maximum(post.sd**2, 1e-300) - 1.0
-    scores["a"][has_data] = post.mean * total
-    scores["b"][has_data] = (1.0 - post.mean) * total
-
-    eligible = has_data & (n_arr >= params.min_rank_n)
-    mean_ref = post.alpha / (post.alpha + post.beta)
-    rho = (
-        rankability(post.tau2_logit, n_arr[eligible], mean_ref) if eligible.sum() >= MIN_AGENCIES_FOR_RANKS else np.nan
-    )
-    ranks = _ranks(x_arr, n_arr, offset, scores["score"], eligible, rho, params)
-    return scores, ranks, post, rho
-
-
 def league_table(
     x: ArrayLike,
     n: ArrayLike,
@@ -258,13 +214,44 @@ def league_table(
     expected = np.where(responses - n_arr > 0, expected, np.nan)
     offset = np.where(np.isfinite(expected), odds_offset(expected, group), 0.0)
     fit = has_data & np.isfinite(expected)
-    # The bands, and the scores with their ranks, share no intermediate result; both are long
-    # NumPy/SciPy loops that release the GIL, so with a free core they run side by side
-    # (issue 16). Nothing is random: the table is the same either way.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending_bands = pool.submit(_bands, x_arr, n_arr, expected, fit, params)
-        scores, ranks, post, rho = _scores_and_ranks(x_arr, n_arr, offset, has_data, params)
-        bands = pending_bands.result()
+    bands = _bands(x_arr, n_arr, expected, fit, params)
+
+    prior = HyperPrior(
+        m_min=params.grid_m_min,
+        m_max=params.grid_m_max,
+        m_points=params.grid_m_points,
+        mu_points=params.grid_mu_points,
+        mu_width=params.grid_mu_width,
+        power=params.grid_prior_power,
+        spike=params.prior_spike,
+        contamination=params.prior_contamination,
+        keep_mass=params.grid_keep_mass,
+    )
+    post = grid_posterior(
+        x_arr[has_data],
+        n_arr[has_data],
+        offset[has_data],
+        level=params.credible_level,
+        prior=prior,
+        temper=params.prior_temper,
+    )
+    scores = {k: np.full(n_arr.size, np.nan) for k in ("score", "score_low", "score_high", "score_sd", "a", "b")}
+    off = offset[has_data]
+    scores["score"][has_data] = remove_offset(post.mean, off)
+    scores["score_low"][has_data] = remove_offset(post.low, off)
+    scores["score_high"][has_data] = remove_offset(post.high, off)
+    scores["score_sd"][has_data] = post.sd * remove_offset_slope(post.mean, off)
+    # The Beta with the mixture posterior's mean and variance (of the unadjusted rate).
+    total = post.mean * (1.0 - post.mean) / np.maximum(post.sd**2, 1e-300) - 1.0
+    scores["a"][has_data] = post.mean * total
+    scores["b"][has_data] = (1.0 - post.mean) * total
+
+    eligible = has_data & (n_arr >= params.min_rank_n)
+    mean_ref = post.alpha / (post.alpha + post.beta)
+    rho = (
+        rankability(post.tau2_logit, n_arr[eligible], mean_ref) if eligible.sum() >= MIN_AGENCIES_FOR_RANKS else np.nan
+    )
+    ranks = _ranks(x_arr, n_arr, offset, scores["score"], eligible, rho, params)
 
     keys = np.zeros(n_arr.size, dtype=int) if parent_keys is None else parent_keys
     suppressed = disclosure_mask(n_arr, keys, low=1, high=params.suppress_below - 1)
