@@ -72,6 +72,11 @@ def env_bool(name: str, default: bool) -> Setting:
     return Setting(name, default, _yes_no)
 
 
+def env_dates(name: str) -> Setting:
+    """ISO dates, comma-separated, as a frozenset (empty when unset); a malformed one stops the app."""
+    return Setting(name, frozenset(), _dates)
+
+
 class Config:
     """Development defaults: SQLite under ``instance/``, log-only mail."""
 
@@ -152,7 +157,7 @@ class Config:
     RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1825)
     # Days off announced each year besides the fixed ones (Tết, Hùng Kings, bridging days):
     # ISO dates, comma-separated; the data-subject request timer skips them (docs/privacy.md).
-    PUBLIC_HOLIDAYS = Setting("PUBLIC_HOLIDAYS", frozenset(), _dates)
+    PUBLIC_HOLIDAYS = env_dates("PUBLIC_HOLIDAYS")
     PRIVACY_CONTACT = env("PRIVACY_CONTACT", "privacy@example.gov.vn")  # where data-subject questions go
     # Who runs the survey and where citizens get help with their case: shown on the survey,
     # the verification page, SMS text and counter slips. Development and the demo use

@@ -40,7 +40,7 @@ def documented() -> set[str]:
 
 def read_by_code() -> set[str]:
     config = (ROOT / "config.py").read_text(encoding="utf-8")
-    names = {f"SURVEY_{n}" for n in re.findall(r'\b(?:env|env_int|env_bool|read)\("([A-Z0-9_]+)"', config)}
+    names = {f"SURVEY_{n}" for n in re.findall(r'\b(?:env|env_int|env_bool|env_dates|read)\("([A-Z0-9_]+)"', config)}
     gunicorn = (ROOT / "gunicorn.conf.py").read_text(encoding="utf-8")
     return names | set(re.findall(r'"(SURVEY_[A-Z0-9_]+)"', gunicorn)) | READ_ELSEWHERE
 
