@@ -107,31 +107,26 @@ def verify() -> None:
 
 def _verify_tallies() -> bool:
     """Answer tallies against a full recount of the answers (what publication reads)."""
-    differences, missing = tallies.reconcile(db.session)
-    db.session.rollback()
-    if missing:
-        click.echo(f"answer tallies: triggers missing on response: {', '.join(missing)} (flask ranking recount)")
-    for difference in differences[:20]:
-        click.echo(f"  {difference}")
-    if differences or missing:
-        click.echo(f"Answer tallies: FAILED, {len(differences)} differ from a full recount.")
-        return False
-    click.echo("Answer tallies: equal to a full recount of the answers.")
-    return True
+    return _verify_counts(tallies, "Answer tallies", "triggers missing on response", "the answers")
 
 
 def _verify_case_tallies() -> bool:
     """Case tallies against a full recount of cases and invitations (coverage, on-time and response rates)."""
-    differences, missing = case_tallies.reconcile(db.session)
+    return _verify_counts(case_tallies, "Case tallies", "triggers missing", "the cases and invitations")
+
+
+def _verify_counts(kept, label: str, missing_text: str, source: str) -> bool:
+    """Report ``kept.reconcile`` (differences from a full recount, missing triggers); True when equal."""
+    differences, missing = kept.reconcile(db.session)
     db.session.rollback()
     if missing:
-        click.echo(f"case tallies: triggers missing: {', '.join(missing)} (flask ranking recount)")
+        click.echo(f"{label.lower()}: {missing_text}: {', '.join(missing)} (flask ranking recount)")
     for difference in differences[:20]:
         click.echo(f"  {difference}")
     if differences or missing:
-        click.echo(f"Case tallies: FAILED, {len(differences)} differ from a full recount.")
+        click.echo(f"{label}: FAILED, {len(differences)} differ from a full recount.")
         return False
-    click.echo("Case tallies: equal to a full recount of the cases and invitations.")
+    click.echo(f"{label}: equal to a full recount of {source}.")
     return True
 
 
