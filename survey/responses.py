@@ -6,16 +6,11 @@ import enum
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from survey.extensions import db
-from survey.integrity.straight_line import all_positive, option_positivity
-from survey.models import Answer, Case, Invitation, QuestionSet, Response
+from survey.models import Case, Invitation, Response
 from survey.models.base import utcnow
-from survey.privacy.notice import NOTICE_VERSION
-from survey.questions import QuestionSetView
-from survey.scrub import scrub_pii
 from survey.tokens import looks_like_token, response_link_hash, sha256_hex, token_for_salt
 
 # An answer this soon after its link was issued is "quick" (the burst check, survey.integrity.checks).
@@ -57,74 +52,6 @@ def find_link(token: str) -> Link:
     if invitation.expires_at <= utcnow():
         return Link(LinkState.EXPIRED, invitation)
     return Link(LinkState.OPEN, invitation)
-
-
-def record_response(
-    invitation: Invitation,
-    qset: QuestionSet | QuestionSetView,
-    answers: dict[str, int | None],
-    comment: str | None,
-    locale: str,
-    channel: str = "web",
-    device: str | None = None,
-    token: str | None = None,
-) -> bool:
-    """Store the response and its answers atomically. False if the link was already used.
-
-    Provenance goes with it: how the link was minted (the case's source), how it was
-    answered (``channel``; "assisted" never counts in the ranking) and the day's device hash.
-
-    The unique constraint on ``response.link_hash`` decides races (two tabs, double
-    clicks, replays); a check beforehand would not. ``token`` is the link as the citizen
-    used it (by default it is derived again from the invitation's salt).
-    """
-    case = invitation.case
-    text = scrub_pii(comment) if comment else None
-    now = utcnow()
-    response = Response(
-        link_hash=response_link_hash(token or token_for_salt(invitation.token_salt)),
-        agency_id=case.agency_id,
-        service_id=case.service_id,
-        question_set_id=qset.id,
-        # To the hour: a link's activity (opened, answered) cannot be matched to one answer by time.
-        submitted_at=now.replace(minute=0, second=0, microsecond=0),
-        quick=(now - invitation.issued_at).total_seconds() <= QUICK_SECONDS,
-        locale=locale,
-        channel=channel,
-        case_channel=case.channel,
-        minted_by=case.source,
-        api_key_id=case.api_key_id,
-        device_hash=device,
-        overall=answers.get("overall"),
-        comment=text or None,
-        notice_version=NOTICE_VERSION,
-    )
-    by_key = {q.key: q for q in qset.questions}
-    for key, value in answers.items():
-        if key != "overall" and value is not None and key in by_key:
-            response.answers.append(Answer(question_id=by_key[key].id, value=value))
-    # Decided now, like ``quick``: the straight-lining check counts the column, not the answers.
-    response.all_positive = all_positive(
-        response.overall, [(a.question_id, a.value) for a in response.answers], option_positivity(qset.questions)
-    )
-    db.session.add(response)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    return True
-
-
-def answer_channel(invitation: Invitation, assisted: bool) -> str:
-    """How a web submission came in: staff-assisted if the citizen says so, else by how the link reached them."""
-    if assisted:
-        return "assisted"
-    if invitation.delivery_channel == "sms":
-        return "sms"
-    if invitation.printed_at is not None:
-        return "qr"
-    return "web"
 
 
 def link_hash_of(invitation: Invitation) -> str:

@@ -51,7 +51,7 @@ from survey.privacy.notice import NOTICE_VERSION
 from survey.questions import QuestionSetView
 from survey.responses import QUICK_SECONDS, LinkState
 from survey.scrub import scrub_pii
-from survey.tokens import looks_like_token, response_link_hash, sha256_hex
+from survey.tokens import looks_like_token, response_link_hash, sha256_hex, token_for_salt
 
 INVITATION = Invitation.__table__
 CASE = Case.__table__
@@ -157,7 +157,8 @@ def response_from_invitation():
     Built once with bound parameters, so SQLAlchemy compiles it once per process (a
     statement with the values inlined missed the compiled cache every time: 16 % of the
     samples). The channel and the "quick" flag are read from the invitation in the same
-    statement, by the rules of survey.responses.answer_channel and QUICK_SECONDS.
+    statement: staff-assisted if the citizen says so, else by how the link reached them
+    (SMS, a printed QR slip, the web), and "quick" within QUICK_SECONDS of issue.
     """
     channel = case(
         (bindparam("assisted", type_=Boolean), "assisted"),
@@ -270,3 +271,23 @@ def store_submission(
         db.session.rollback()
         return False
     return None if stored is None else True
+
+
+def record_response(
+    invitation: Invitation,
+    qset: QuestionSet | QuestionSetView,
+    answers: dict[str, int | None],
+    comment: str | None,
+    locale: str,
+    *,
+    assisted: bool = False,
+    device: str | None = None,
+    token: str | None = None,
+) -> bool:
+    """Store a response to ``invitation`` exactly as the citizen form does; False unless stored.
+
+    For callers that hold the invitation rather than the link (tests, tools): the token is
+    derived again from the invitation's salt unless given.
+    """
+    token = token or token_for_salt(invitation.token_salt)
+    return store_submission(token, qset, answers, comment, locale, assisted=assisted, device=device) is True

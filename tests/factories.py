@@ -19,7 +19,8 @@ from survey.integrity.straight_line import all_positive, option_positivity
 from survey.models import Agency, Answer, ApiKey, Invitation, Response, Service, User
 from survey.passwords import hash_password
 from survey.questions import active_question_set
-from survey.responses import find_link, own_response, record_response
+from survey.responses import find_link, own_response
+from survey.submissions import record_response
 from survey.tokens import new_api_key, response_link_hash
 
 PASSWORD = "correct horse battery staple"  # every factory user's password

@@ -86,7 +86,8 @@ def test_one_reminder_after_the_delay_and_quiet_hours_hold_it(delivering, gatewa
 
 def test_an_answered_survey_gets_no_reminder(delivering, gateway):
     from survey.questions import active_question_set
-    from survey.responses import find_link, record_response
+    from survey.responses import find_link
+    from survey.submissions import record_response
 
     token = factories.issue_link("HS-A1", phone=PHONE_TYPED)
     deliver_sms(now=city_time(0, 10))

@@ -11,7 +11,8 @@ from survey.extensions import db
 from survey.models import AuditLog, Case, Contact, DataRequest, Response
 from survey.privacy.requests import add_working_days, timers
 from survey.questions import active_question_set
-from survey.responses import find_link, record_response
+from survey.responses import find_link
+from survey.submissions import record_response
 from tests import factories
 from tests.actions import csrf_from, post_form, signed_in, text_of
 from tests.delivery.conftest import city_time
