@@ -138,6 +138,9 @@ class Config:
     # Anonymous reads of public pages are kept in each worker this long (0 = off); see
     # survey/microcache.py. Off in development, where a change should show at once.
     PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0)
+    # The survey's first view and plain submissions answered without the Flask request stack
+    # (survey/citizen/fastlane.py); off, every survey request goes through the view.
+    CITIZEN_FAST_LANE = env_bool("CITIZEN_FAST_LANE", True)
     # Delivering invitations by SMS (docs/delivery.md): unset = the case system delivers, as before.
     SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
     SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")  # sent as "Authorization: Bearer …" when set

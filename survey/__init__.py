@@ -39,6 +39,10 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
             session_cookie=app.config["SESSION_COOKIE_NAME"],
             lang_cookie=LANG_COOKIE,
         )
+    if app.config["CITIZEN_FAST_LANE"]:  # outside the cache: survey pages are never cached
+        from survey.citizen.fastlane import SurveyFastLane
+
+        app.wsgi_app = app.extensions["citizen_fast_lane"] = SurveyFastLane(app.wsgi_app, app)  # type: ignore[method-assign]
     if app.config["PROXY_HOPS"]:  # outermost, so the cache sees the client's scheme and host
         from werkzeug.middleware.proxy_fix import ProxyFix
 

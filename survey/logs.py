@@ -16,6 +16,7 @@ import logging
 import re
 import sys
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
@@ -28,6 +29,8 @@ SECRETS = [
     (re.compile(r"(?i)\b(token|key|password|secret)=[^&\s\"']+"), r"\1=[redacted]"),
 ]
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}\Z")
+# The request id of a request answered outside Flask (survey.citizen.fastlane), which has no ``g``.
+LANE_REQUEST_ID: ContextVar[str | None] = ContextVar("lane_request_id", default=None)
 # Attributes every LogRecord has; anything else was passed with ``extra=`` and is kept.
 STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -51,7 +54,7 @@ def _install_redaction() -> None:
         except Exception:  # a bad format string: let logging report it as usual
             return record
         record.msg, record.args = redact(message), ()
-        record.request_id = g.get("request_id") if has_request_context() else None
+        record.request_id = g.get("request_id") if has_request_context() else LANE_REQUEST_ID.get()
         return record
 
     redacting_factory.redacts = True  # type: ignore[attr-defined]
@@ -100,6 +103,12 @@ def _configure_handlers(app: Flask) -> None:
     root.addHandler(handler)
 
 
+def request_id_for(environ: dict, trust_proxy: bool) -> str:
+    """A proxy's id is kept (so its log and ours join up) when it looks like one, else a new one."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    return incoming if trust_proxy and REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
 def init_app(app: Flask) -> None:
     _install_redaction()
     if not app.testing:
@@ -107,9 +116,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def assign_request_id() -> None:
-        # A proxy's id is kept (so its log and ours join up) when it looks like one.
-        incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if app.config["PROXY_HOPS"] and REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = request_id_for(request.environ, bool(app.config["PROXY_HOPS"]))
 
     @app.after_request
     def send_request_id(response):

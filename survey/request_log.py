@@ -22,6 +22,15 @@ def redacted_path(path: str) -> str:
     return redact(path)
 
 
+def access_line(method: str, path: str, status: int, elapsed_ms: float, client: str | None) -> None:
+    """The one access-log line of a request (``client`` only when addresses are configured)."""
+    path = redacted_path(path)
+    fields = {"method": method, "path": path, "status": status, "ms": round(elapsed_ms, 1)}
+    if client is not None:
+        fields["client"] = client
+    log.info("%s %s %s %.1fms", method, path, status, elapsed_ms, extra={"http": fields})
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def start_timer() -> None:
@@ -31,9 +40,6 @@ def init_app(app: Flask) -> None:
     def write_access_line(response: Response) -> Response:
         started = g.get("request_started")
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        path = redacted_path(request.path)
-        fields = {"method": request.method, "path": path, "status": response.status_code, "ms": round(elapsed, 1)}
-        if current_app.config["ACCESS_LOG_ADDRESSES"]:
-            fields["client"] = request.remote_addr
-        log.info("%s %s %s %.1fms", request.method, path, response.status_code, elapsed, extra={"http": fields})
+        client = request.remote_addr if current_app.config["ACCESS_LOG_ADDRESSES"] else None
+        access_line(request.method, request.path, response.status_code, elapsed, client)
         return response

@@ -118,32 +118,40 @@ def link_query():
     )
 
 
-def read_link(token: str) -> LinkView:
-    """Classify a token and read what its form shows, in one query."""
-    if not looks_like_token(token):
-        return LinkView(LinkState.UNKNOWN)
-    params = {"link_hash": response_link_hash(token), "token_hash": sha256_hex(token)}
-    conn, _ = connection()
-    row = conn.execute(link_query(), params).first()
+def link_params(token: str) -> dict[str, str]:
+    return {"link_hash": response_link_hash(token), "token_hash": sha256_hex(token)}
+
+
+def link_view(row) -> LinkView:
+    """The page's view of a ``link_query`` row (a mapping by column name), or UNKNOWN without one."""
     if row is None:
         return LinkView(LinkState.UNKNOWN)
-    if row.answered:
+    if row["answered"]:
         state = LinkState.USED
-    elif row.expires_at <= utcnow():
+    elif row["expires_at"] <= utcnow():
         state = LinkState.EXPIRED
     else:
         state = LinkState.OPEN
     return LinkView(
         state,
-        case_ref=row.case_ref,
-        completed_at=row.completed_at,
-        agency_vi=row.agency_vi,
-        agency_en=row.agency_en,
-        service_vi=row.service_vi,
-        service_en=row.service_en,
-        source=row.source,
-        delivery_channel=row.delivery_channel,
+        case_ref=row["case_ref"],
+        completed_at=row["completed_at"],
+        agency_vi=row["agency_vi"],
+        agency_en=row["agency_en"],
+        service_vi=row["service_vi"],
+        service_en=row["service_en"],
+        source=row["source"],
+        delivery_channel=row["delivery_channel"],
     )
+
+
+def read_link(token: str, conn: Connection | None = None) -> LinkView:
+    """Classify a token and read what its form shows, in one query (on ``conn`` if given)."""
+    if not looks_like_token(token):
+        return LinkView(LinkState.UNKNOWN)
+    conn = conn or connection()[0]
+    row = conn.execute(link_query(), link_params(token)).first()
+    return link_view(None if row is None else row._mapping)
 
 
 def _param(name: str, column: str | None = None):
@@ -217,7 +225,7 @@ def response_with_answers():
     return select(new.c.id).add_cte(answers.cte("new_answers"))
 
 
-def store_submission(
+def submission_params(
     token: str,
     qset: QuestionSet | QuestionSetView,
     answers: dict[str, int | None],
@@ -225,10 +233,9 @@ def store_submission(
     locale: str,
     assisted: bool,
     device: str | None,
-) -> bool | None:
-    """Store one response with its answers. True: stored; False: the link was already used;
-    None: no open link for this token (unknown or expired; the caller tells which).
-    """
+) -> dict:
+    """The bound values of ``response_with_answers`` for one submission (PII scrubbed), plus
+    ``given``: the (question id, value) pairs of the answers other than overall."""
     text = scrub_pii(comment) if comment else None
     now = utcnow()
     params = {
@@ -254,13 +261,39 @@ def store_submission(
     ]
     # Decided now, like ``quick``: the straight-lining check counts the column, not the answers.
     params["all_positive"] = all_positive(answers.get("overall"), given, option_positivity(qset.questions))
-    postgresql = db.session().get_bind().dialect.name == "postgresql"
-    conn, commit = connection(single_statement=postgresql)
+    params.update(question_ids=[q for q, _ in given], values=[v for _, v in given], given=given)
+    return params
+
+
+def store_submission(
+    token: str,
+    qset: QuestionSet | QuestionSetView,
+    answers: dict[str, int | None],
+    comment: str | None,
+    locale: str,
+    assisted: bool,
+    device: str | None,
+    conn: Connection | None = None,
+) -> bool | None:
+    """Store one response with its answers. True: stored; False: the link was already used;
+    None: no open link for this token (unknown or expired; the caller tells which).
+
+    ``conn``, if given, is the caller's: autocommit on PostgreSQL, else in a transaction the
+    caller commits (survey.citizen.fastlane); without it, the session's connection is used.
+    """
+    params = submission_params(token, qset, answers, comment, locale, assisted, device)
+    given = params.pop("given")
+    own_session = conn is None
+    if conn is not None:
+        postgresql, commit = conn.dialect.name == "postgresql", False
+    else:
+        postgresql = db.session().get_bind().dialect.name == "postgresql"
+        conn, commit = connection(single_statement=postgresql)
     try:
         if postgresql:
-            params.update(question_ids=[q for q, _ in given], values=[v for _, v in given])
             stored = conn.execute(response_with_answers(), params).first()
         else:  # no data-modifying CTE: two statements in the session's transaction
+            params = {k: v for k, v in params.items() if k not in ("question_ids", "values")}
             stored = conn.execute(response_from_invitation(), params).first()
             if stored is not None and given:
                 rows = [{"response_id": stored.id, "question_id": q, "value": v} for q, v in given]
@@ -268,8 +301,9 @@ def store_submission(
         if commit:
             db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        return False
+        if own_session:
+            db.session.rollback()
+        return False  # a caller's connection: its statement failed whole, nothing was written
     return None if stored is None else True
 
 

@@ -9,6 +9,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from survey.citizen.link_csrf import LinkCSRF
 from survey.models import QuestionSet
 from survey.questions import QuestionSetView
 
@@ -29,7 +30,11 @@ class SurveyForm(FlaskForm):
     """Fields are added per question set by ``survey_form_class``.
 
     ``helped`` is optional and plain: answers someone helped with are kept but never ranked.
+    Its CSRF token is bound to the link, not to a session (survey.citizen.link_csrf).
     """
+
+    class Meta:
+        csrf_class = LinkCSRF
 
     helped = RadioField(_l("Did someone help you fill this in?"), choices=helped_choices(), validators=[Optional()])
     submit = SubmitField(_l("Send my answers"))

@@ -32,6 +32,16 @@ def plain_query(locale: str) -> bool:
     return not request.args or request.args.to_dict(flat=False) == {"lang": [locale]}
 
 
+def kept_skeleton(key: tuple) -> str | None:
+    return current_app.extensions.get("survey_page_skeletons", {}).get(key)
+
+
+def fill_skeleton(skeleton: str, values: dict[str, str]) -> str:
+    escaped = {name: str(escape(value)) for name, value in values.items()}
+    # One pass: a filled-in value is never scanned again, so it cannot inject a placeholder.
+    return _FILL.sub(lambda match: escaped[match.group(1)], skeleton)
+
+
 def kept_page(key: tuple, draw: Callable[[dict[str, str]], str], values: dict[str, str]) -> str:
     """The page for ``key`` with ``values`` filled in; ``draw(placeholders)`` renders it once.
 
@@ -46,6 +56,4 @@ def kept_page(key: tuple, draw: Callable[[dict[str, str]], str], values: dict[st
         if len(kept) > 64:  # question sets are few; never grow without bound
             kept.clear()
         kept[key] = skeleton
-    escaped = {name: str(escape(value)) for name, value in values.items()}
-    # One pass: a filled-in value is never scanned again, so it cannot inject a placeholder.
-    return _FILL.sub(lambda match: escaped[match.group(1)], skeleton)
+    return fill_skeleton(skeleton, values)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import format_date
 from markupsafe import Markup
 
 from ranking.periods import CITY_TZ
@@ -17,7 +17,7 @@ from survey.integrity.device import device_hash
 from survey.models.base import as_utc
 from survey.questions import survey_question_set
 from survey.responses import LinkState, own_response
-from survey.submissions import read_link, store_submission
+from survey.submissions import LinkView, read_link, store_submission
 from survey.tokens import sha256_hex
 
 STATUS_FOR_STATE = {LinkState.UNKNOWN: 404, LinkState.EXPIRED: 410, LinkState.USED: 409}
@@ -100,9 +100,34 @@ def switching_language() -> bool:
     return request.method == "POST" and "switch_language" in request.form
 
 
+# Set (in the WSGI environ, which no client can reach) by survey.citizen.fastlane when it has
+# already counted this POST against both limits and then handed the request on.
+LIMITS_SPENT = "survey.citizen.limits_spent"
+
+
+def not_counted_here() -> bool:
+    return switching_language() or bool(request.environ.get(LIMITS_SPENT))
+
+
+def completion_date(link: LinkView, locale: str) -> str:
+    """The case's completion date as the page shows it: the city's calendar day, long form."""
+    return format_date(as_utc(link.completed_at).astimezone(CITY_TZ).date(), "long", locale=locale)
+
+
+def page_values(token: str, link: LinkView, locale: str) -> dict[str, str]:
+    """The values a first view fills into its kept page (survey.citizen.page), but the CSRF token."""
+    return {
+        "token": token,
+        "agency": link.agency(locale),
+        "service": link.service(locale),
+        "case": link.case_ref,
+        "date": completion_date(link, locale),
+    }
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
-@limiter.limit(survey_limit, methods=["POST"], exempt_when=switching_language)
-@limiter.limit(token_limit, key_func=token_key, methods=["POST"], exempt_when=switching_language)
+@limiter.limit(survey_limit, methods=["POST"], exempt_when=not_counted_here)
+@limiter.limit(token_limit, key_func=token_key, methods=["POST"], exempt_when=not_counted_here)
 @csrf.exempt  # the form checks its own CSRF token and re-shows itself with a clear message
 def survey(token: str):
     # One query for a GET (survey.submissions.read_link); a valid POST is one statement that
@@ -134,15 +159,8 @@ def survey(token: str):
             form = survey_form_class(qset, locale)() if request.method == "POST" else blank_form(qset, locale)
     if link.state is not LinkState.OPEN:
         return closed_link(link.state, token)
-    completed = format_date(as_utc(link.completed_at).astimezone(CITY_TZ), "long")
     cannot_link = agency_cannot_link(link.source, link.delivery_channel)
-    values = {
-        "token": token,
-        "agency": link.agency(locale),
-        "service": link.service(locale),
-        "case": link.case_ref,
-        "date": completed,
-    }
+    values = page_values(token, link, locale)
 
     def draw(fill: dict[str, str]) -> str:
         return render_template(
