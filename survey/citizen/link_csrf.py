@@ -36,7 +36,9 @@ def link_csrf_token(key: bytes, token: str) -> str:
 
 
 def valid_link_csrf(key: bytes, token: str, value: str | None) -> bool:
-    return bool(value) and hmac.compare_digest(str(value), link_csrf_token(key, token))
+    # As bytes: compare_digest refuses non-ASCII str, and a forged value may be anything.
+    given = str(value).encode("utf-8", "backslashreplace") if value else b""
+    return bool(given) and hmac.compare_digest(given, link_csrf_token(key, token).encode())
 
 
 def app_csrf_key() -> bytes:

@@ -1,4 +1,4 @@
-"""A citizen over real HTTP: open the link (form, CSRF field, session cookie), then post it."""
+"""A citizen over real HTTP: open the link (form, CSRF field, any cookie), then post it."""
 
 from __future__ import annotations
 
