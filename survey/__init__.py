@@ -63,6 +63,8 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     with app.app_context():
         for engine in db.engines.values():
             db_liveness.install(engine)
+        if "citizen_fast_lane" in app.extensions:
+            app.extensions["citizen_fast_lane"].attach_database(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

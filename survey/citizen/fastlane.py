@@ -145,12 +145,14 @@ class SurveyFastLane:
 
     # -- the database: raw psycopg on PostgreSQL, a pooled connection elsewhere -----------
 
+    def attach_database(self, engine) -> None:
+        """Called once by create_app, with the engine, before any request: on PostgreSQL the
+        lane keeps its own connections and its compiled statements (survey.citizen.lane_db)."""
+        if engine.dialect.name == "postgresql":
+            self._raw_lane = (LaneConnection(engine), LaneStatements(engine))
+
     def _raw(self) -> tuple[LaneConnection, LaneStatements] | None:
-        if self._raw_lane is None:
-            engine = db.engine
-            postgresql = engine.dialect.name == "postgresql"
-            self._raw_lane = (LaneConnection(engine), LaneStatements(engine)) if postgresql else ()
-        return self._raw_lane or None
+        return self._raw_lane
 
     def _read_link(self, token: str) -> LinkView:
         raw = self._raw()

@@ -62,21 +62,31 @@ class LaneStatements:
         self.store_fixed = fixed
 
 
-class LaneConnection(threading.local):
-    """One autocommit psycopg connection per thread, taken from the engine's pool and kept."""
+class LaneConnection:
+    """One autocommit psycopg connection per thread, taken from the engine's pool and kept.
+
+    Made once per app, in the thread that builds it (create_app), where it also listens for
+    the engine's disposal: a disposed engine (tests, a worker shutting down) closes every
+    kept connection, and each thread connects again on its next request.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.kept = None
-        # A disposed engine (tests, a worker shutting down) closes the kept connection too.
-        event.listen(engine, "engine_disposed", lambda _engine: self.drop())
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._kept: list = []
+        self._generation = 0
+        event.listen(engine, "engine_disposed", lambda _engine: self.drop_all())
 
     def _connection(self) -> psycopg.Connection:
-        if self.kept is None:
+        local = self._local
+        if getattr(local, "kept", None) is None or local.generation != self._generation:
             kept = self.engine.raw_connection()
             kept.driver_connection.autocommit = True
-            self.kept = kept
-        return self.kept.driver_connection
+            with self._lock:
+                self._kept.append(kept)
+                local.kept, local.generation = kept, self._generation
+        return local.kept.driver_connection
 
     def run(self, sql: str, params: dict):
         try:
@@ -90,9 +100,21 @@ class LaneConnection(threading.local):
             raise
 
     def drop(self) -> None:
-        if self.kept is not None:
-            kept, self.kept = self.kept, None
+        """Forget this thread's connection (it failed): the next request connects again."""
+        kept, self._local.kept = getattr(self._local, "kept", None), None
+        with self._lock:
+            mine = kept is not None and kept in self._kept
+            if mine:
+                self._kept.remove(kept)
+        if mine:  # else drop_all has closed it already
             kept.invalidate()
+
+    def drop_all(self) -> None:
+        with self._lock:
+            kept, self._kept = self._kept, []
+            self._generation += 1
+        for connection in kept:
+            connection.invalidate()
 
 
 def read_link_raw(lane: LaneConnection, statements: LaneStatements, params: dict) -> LinkView:

@@ -8,6 +8,7 @@ the view stores, accept only what WTForms accepts, and hand everything else to t
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -183,7 +184,7 @@ def test_a_dropped_database_connection_costs_one_request_the_view(lane_app, data
     tokens = [factories.issue_link(f"FL-DROP-{i}") for i in range(3)]
     client.get(f"/s/{tokens[0]}")
     assert client.get(f"/s/{tokens[1]}").status_code == 200
-    kept = lane_of(lane_app)._raw_lane[0].kept
+    kept = lane_of(lane_app)._raw_lane[0]._local.kept
     pid = kept.driver_connection.info.backend_pid
     admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -193,6 +194,27 @@ def test_a_dropped_database_connection_costs_one_request_the_view(lane_app, data
     assert client.get(f"/s/{tokens[2]}").status_code == 200  # the view answered it
     assert lane_of(lane_app).served["GET"] == served
     assert client.get(f"/s/{tokens[2]}").status_code == 200  # and the lane is back
+    assert lane_of(lane_app).served["GET"] == served + 1
+
+
+def test_threads_and_an_engine_disposal_mid_traffic(lane_app, db):
+    """A threaded server (browser tests, gthread) with the engine disposed under it: every
+    request is still answered, by the lane or the view, and the lane works afterwards."""
+    tokens = [factories.issue_link(f"FL-T-{i}") for i in range(24)]
+    lane_app.test_client().get(f"/s/{tokens[0]}")
+
+    def open_links(chunk: list[str]) -> list[int]:
+        client = lane_app.test_client()
+        return [client.get(f"/s/{token}").status_code for token in chunk]
+
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(open_links, tokens[i::4]) for i in range(4)]
+        with lane_app.app_context():
+            db.engine.dispose()
+        statuses = [status for future in futures for status in future.result()]
+    assert statuses == [200] * len(tokens)
+    served = lane_of(lane_app).served["GET"]
+    assert lane_app.test_client().get(f"/s/{tokens[1]}").status_code == 200
     assert lane_of(lane_app).served["GET"] == served + 1
 
 
