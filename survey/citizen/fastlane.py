@@ -62,13 +62,13 @@ PER_RESPONSE = frozenset(
     | {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
 )
 FORM_TYPE = "application/x-www-form-urlencoded"
-# A complete answer is well under 1 KB plus the comment; larger bodies take the full path.
-EXTRA_FIELDS = frozenset({"csrf_token", "submit", "helped"})
 HELPED_VALUES = frozenset({"yes", "no"})
 ENDPOINT = "citizen.survey"
 
 
 class SurveyFastLane:
+    """WSGI middleware in front of the app (inside ProxyFix, so addresses are the client's)."""
+
     def __init__(self, wsgi_app: WsgiApp, flask_app: Flask) -> None:
         self.app = wsgi_app
         self.flask_app = flask_app
