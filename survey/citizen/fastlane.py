@@ -40,7 +40,7 @@ from werkzeug.utils import redirect
 from survey.citizen.lane_db import LaneConnection, LaneStatements, read_link_raw, store_raw
 from survey.citizen.link_csrf import app_csrf_key, link_csrf_token, valid_link_csrf
 from survey.citizen.page import fill_skeleton, kept_skeleton
-from survey.citizen.routes import LIMITS_SPENT, agency_cannot_link, page_values
+from survey.citizen.routes import LIMITS_SPENT, agency_cannot_link, page_values, token_bucket
 from survey.extensions import db, limiter
 from survey.i18n import LANG_COOKIE
 from survey.integrity.device import device_hash
@@ -49,7 +49,7 @@ from survey.questions import survey_question_set
 from survey.request_log import access_line
 from survey.responses import LinkState
 from survey.submissions import LinkView, link_params, read_link, store_submission, submission_params
-from survey.tokens import looks_like_token, sha256_hex
+from survey.tokens import looks_like_token
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,12 @@ class SurveyFastLane:
         # Longest body the lane reads itself: every answer, the CSRF token and a full comment
         # percent-encoded (up to 9 bytes per character for 3-byte UTF-8).
         self.max_body = 2048 + 9 * self.comment_limit
-        self.limits = (config["RATELIMIT_SURVEY"], config["RATELIMIT_SURVEY_TOKEN"])
+        # The view's two limits (per address, per link), parsed once, in Flask-Limiter's order.
+        self.limits = sorted(
+            [(item, 0) for item in parse_many(config["RATELIMIT_SURVEY"])]
+            + [(item, 1) for item in parse_many(config["RATELIMIT_SURVEY_TOKEN"])],
+            key=lambda pair: pair[0],
+        )
         # What the app sent with a kept page, per (question set, language, agency-cannot-link);
         # and its redirect after a stored answer, per language: learnt from the app's own answers.
         self._page_headers: dict[tuple, list[tuple[str, str]]] = {}
@@ -240,14 +245,10 @@ class SurveyFastLane:
         """Count this POST as Flask-Limiter would for the view: same limits, keys and buckets."""
         if not limiter.enabled:
             return True
-        keys = (address or "127.0.0.1", "token:" + sha256_hex(token)[:24])
-        pairs = sorted(
-            ((item, key) for limits, key in zip(self.limits, keys, strict=True) for item in parse_many(limits)),
-            key=lambda pair: pair[0],
-        )
+        keys = (address or "127.0.0.1", token_bucket(token))
         prefix = [limiter._key_prefix] if limiter._key_prefix else []
         strategy = limiter.limiter
-        return all(strategy.hit(item, *prefix, key, ENDPOINT, cost=1) for item, key in pairs)
+        return all(strategy.hit(item, *prefix, keys[which], ENDPOINT, cost=1) for item, which in self.limits)
 
 
 def plain_answers(qset, form: dict[str, str], comment_limit: int) -> tuple[dict[str, int | None], str | None] | None:

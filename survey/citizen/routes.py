@@ -31,9 +31,13 @@ def token_limit() -> str:
     return current_app.config["RATELIMIT_SURVEY_TOKEN"]
 
 
-def token_key() -> str:
+def token_bucket(token: str) -> str:
     # The hash, not the token, so limiter storage (e.g. Redis) never holds a working link.
-    return "token:" + sha256_hex(request.view_args.get("token", ""))[:24]
+    return "token:" + sha256_hex(token)[:24]
+
+
+def token_key() -> str:
+    return token_bucket(request.view_args.get("token", ""))
 
 
 # The questions of an unanswered form are the same for every citizen of a question set
