@@ -92,12 +92,13 @@ def funnel_svg(
     tau2: float,
     title: str,
     words: ChartWords = ENGLISH,
-    limits: Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]] | None = None,
+    limits: Callable[[np.ndarray, tuple[float, ...]], Mapping[float, tuple[np.ndarray, np.ndarray]]] | None = None,
 ) -> str:
     """Rate against responses with 95% and 99.8% limits around ``target``.
 
-    ``limits(grid, z)`` gives a method's own limits (method 2's exact mid-p limits);
-    without it, the arcsine limits of METHODOLOGY §5 with ``tau2`` are drawn.
+    ``limits(grid, zs)`` gives a method's own limits at each z of ``zs`` in one call
+    (method 2's exact mid-p limits share one pass over the counts); without it, the
+    arcsine limits of METHODOLOGY §5 with ``tau2`` are drawn.
     """
     n_arr = np.asarray(n, dtype=float)
     rate_arr = np.asarray(rate, dtype=float)
@@ -105,8 +106,10 @@ def funnel_svg(
     fig, ax = plt.subplots(figsize=(7.5, 4.8), dpi=100)
     if keep.any() and np.isfinite(target):
         grid = np.geomspace(max(1.0, n_arr[keep].min() * 0.8), n_arr[keep].max() * 1.25, 200)
-        for z_c, key, style in ((Z95, "95", "--"), (Z998, "998", "-")):
-            low, high = limits(grid, z_c) if limits else funnel_limits(grid, target, tau2 or 0.0, z_c)
+        levels = ((Z95, "95", "--"), (Z998, "998", "-"))
+        exact = limits(grid, tuple(z for z, _, _ in levels)) if limits else {}
+        for z_c, key, style in levels:
+            low, high = exact[z_c] if limits else funnel_limits(grid, target, tau2 or 0.0, z_c)
             label = words.limits[key]
             ax.plot(grid, low, style, color=LIMIT_COLOURS[key], linewidth=1, label=label)
             ax.plot(grid, high, style, color=LIMIT_COLOURS[key], linewidth=1)
@@ -123,7 +126,7 @@ def funnel_svg(
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel(words.responses)
     ax.set_ylabel(words.share_satisfied)
-    ax.set_title(title)
+    ax.set_title(title, y=1.0)  # a fixed place: automatic placement measures every tick label again
     ax.yaxis.set_major_formatter(_percent_axis(words))
     _legend(ax)
     ax.grid(alpha=0.3)
@@ -164,12 +167,14 @@ def caterpillar_svg(
         )
     if len(order) <= LABELLED_ROWS:
         ax.set_yticks(positions, [labels[i] for i in order], fontsize=8)
+        # No y label beside the names: a fixed place stops matplotlib measuring every name to place it.
+        ax.yaxis.set_label_coords(0.0, 0.5)
     else:
         ax.set_yticks([])
         ax.set_ylabel(words.ordered_agencies)
     ax.set_ylim(-0.75, max(len(order) - 0.25, 0.75))
     ax.set_xlabel(words.score)
-    ax.set_title(title)
+    ax.set_title(title, y=1.0)  # a fixed place: automatic placement measures every tick label again
     ax.xaxis.set_major_formatter(_percent_axis(words))
     if not len(order):
         ax.text(0.5, 0.5, words.nothing_shown, ha="center", va="center", transform=ax.transAxes)

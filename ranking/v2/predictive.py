@@ -11,14 +11,21 @@ and far outliers keep finite z.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
 from ranking.bayes import _log_rising
 
-# Agencies are processed in chunks of at most this many (agency x count) cells.
-_CHUNK_CELLS = 2_000_000
+# Agencies are processed in chunks of at most this many (agency x count) cells: about a
+# megabyte an array, so the dozen passes over a chunk mostly hit the CPU's cache.
+_CHUNK_CELLS = 131_072
+# Tables with more cells than this spread their chunks over up to _WORKERS threads.
+_THREADED_CELLS = 1_000_000
+_WORKERS = min(4, os.cpu_count() or 1)
 
 
 def betabinom_logpmf(k: ArrayLike, n: ArrayLike, mean: ArrayLike, strength: float) -> np.ndarray:
@@ -39,35 +46,84 @@ def betabinom_logpmf(k: ArrayLike, n: ArrayLike, mean: ArrayLike, strength: floa
     return np.where(inside, out, -np.inf)
 
 
-def _padded_logpmf(size: np.ndarray, mean: np.ndarray, strength: float) -> np.ndarray:
-    """Rows of log P(X = k), k = 0..max(size), -inf beyond each row's n.
+def _padded_logpmf(size: np.ndarray, mean: np.ndarray, strength: float, last: np.ndarray) -> np.ndarray:
+    """Rows of log P(X = k), k = 0..max(last), -inf beyond each row's `last` (<= n).
 
     P(X = 0) comes from `betabinom_logpmf`; the rest from the ratio
     P(k+1)/P(k) = (n - k)(k + a) / ((k + 1)(n - k - 1 + b)) (binomial: (n - k)p / ((k + 1)(1 - p))),
-    summed in log space: one logarithm per cell instead of log-gamma series.
+    summed in log space: one logarithm per cell instead of log-gamma series. The steps are
+    computed in place in the result (memory traffic, not arithmetic, is the cost here).
     """
-    k = np.arange(int(size.max()), dtype=float)[None, :]
+    width = int(last.max())
+    k = np.arange(width, dtype=float)
     n_col, m_col = size[:, None], mean[:, None]
+    logp = np.empty((size.size, width + 1))
+    step = logp[:, 1:]
     with np.errstate(divide="ignore", invalid="ignore"):
+        np.subtract(n_col, k, out=step)
         if np.isfinite(strength):
             a, b = m_col * strength, (1.0 - m_col) * strength
             # One logarithm of the ratio per cell rather than four (the products stay far
             # below overflow: n <= 1e5 answers, a + b = M <= 1e6).
-            step = np.log(((n_col - k) * (k + a)) / ((k + 1.0) * (n_col - k - 1.0 + b)))
+            step *= k + a
+            below = (n_col - 1.0 + b) - k
+            below *= k + 1.0
+            step /= below
+            np.log(step, out=step)
         else:
-            step = np.log((n_col - k) / (k + 1.0)) + (np.log(m_col) - np.log1p(-m_col))
-    step = np.where(k < n_col, step, -np.inf)
+            step /= k + 1.0
+            np.log(step, out=step)
+            step += np.log(m_col) - np.log1p(-m_col)
+    step[k >= last[:, None]] = -np.inf
     first = betabinom_logpmf(0.0, size, mean, strength)[:, None]
-    return np.concatenate([first, first + np.cumsum(step, axis=1)], axis=1)
+    logp[:, :1] = first
+    np.cumsum(step, axis=1, out=step)
+    step += first
+    return logp
 
 
-def _chunks(order: np.ndarray, n: np.ndarray) -> list[np.ndarray]:
-    """Split agencies (sorted by n) into chunks whose padding wastes at most half the cells."""
+# Counts whose probability is below exp(-_NEGLIGIBLE) of both the centre's and the
+# observed count's are left out: with at most 1e6 of them their sum is below 1e-20 of
+# either, so no tail, total or limit changes in double precision.
+_NEGLIGIBLE = 60.0
+# How far past the mean the window's end is tried, in predictive standard deviations.
+_WINDOW_SDS = (8.0, 12.0, 20.0, 40.0)
+
+
+def _window_ends(x: np.ndarray, n: np.ndarray, mean: np.ndarray, strength: float) -> np.ndarray:
+    """Highest count each row needs, for means <= 1/2: n, or where the upper tail stops mattering.
+
+    Beyond the mean the probabilities of a log-concave predictive (a, b >= 1, or the
+    binomial) only fall, so once one count is negligible next to both the centre's and
+    the observed count's probability, every count above it is too. The lower end is never
+    cut: with mean <= 1/2 it is the heavier side, and its small tails are summed exactly.
+    """
+    last = n.copy()
+    if np.isfinite(strength):
+        concave = (mean * strength >= 1.0) & ((1.0 - mean) * strength >= 1.0)
+        inflation = 1.0 + (n - 1.0) / (strength + 1.0)
+    else:
+        concave, inflation = np.ones(n.shape, dtype=bool), 1.0
+    centre = n * mean
+    sd = np.sqrt(centre * (1.0 - mean) * inflation)
+    floor = np.minimum(betabinom_logpmf(np.floor(centre), n, mean, strength), betabinom_logpmf(x, n, mean, strength))
+    floor -= _NEGLIGIBLE
+    open_rows = concave.copy()
+    for sds in _WINDOW_SDS:
+        end = np.ceil(centre + sds * sd)
+        fits = open_rows & (end < n) & (end > x) & (betabinom_logpmf(end, n, mean, strength) < floor)
+        last[fits] = end[fits]
+        open_rows &= ~fits
+    return last
+
+
+def _chunks(order: np.ndarray, last: np.ndarray) -> list[np.ndarray]:
+    """Split agencies (sorted by `last`) into chunks whose padding wastes at most half the cells."""
     chunks, start = [], 0
     while start < order.size:
-        stop, used = start + 1, n[order[start]] + 1
+        stop, used = start + 1, last[order[start]] + 1
         while stop < order.size:
-            width = n[order[stop]] + 1
+            width = last[order[stop]] + 1
             cells = (stop + 1 - start) * width
             if cells > max(2.0 * (used + width), 4096) or cells > _CHUNK_CELLS:
                 break
@@ -95,6 +151,45 @@ def _log_space_tails(logp: np.ndarray, obs: np.ndarray) -> tuple[np.ndarray, np.
     return low, high
 
 
+def _chunk_tails(
+    size: np.ndarray, end: np.ndarray, mean: np.ndarray, x: np.ndarray, strength: float, levels: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, dict[float, tuple[np.ndarray, np.ndarray]]]:
+    """Log mid-p tails at `x`, and the lowest and highest count inside each level, for one chunk of rows."""
+    logp = _padded_logpmf(size, mean, strength, end)
+    # The sums run on probabilities scaled so each row's mode is 1: one exp per cell and
+    # two cumulative sums, instead of log-space accumulation (exp and log1p per cell,
+    # three times). Sums of positive terms only, never 1 - F, so a small tail keeps its
+    # relative precision; a tail beyond the floating-point range falls back to log space.
+    mass = logp - logp.max(axis=1, keepdims=True)
+    np.exp(mass, out=mass)
+    half = 0.5 * mass
+    # P(X <= k) - P(X = k)/2 and P(X >= k) - P(X = k)/2: the two mid-p tails at every k.
+    lower = np.cumsum(mass, axis=1)
+    total = lower[:, -1].copy()
+    upper = np.cumsum(mass[:, ::-1], axis=1)[:, ::-1]
+    lower -= half
+    upper -= half
+    obs = x.astype(np.intp)[:, None]
+    low_obs = np.take_along_axis(lower, obs, axis=1)[:, 0]
+    high_obs = np.take_along_axis(upper, obs, axis=1)[:, 0]
+    with np.errstate(divide="ignore"):
+        row_low = np.log(low_obs) - np.log(total)
+        row_high = np.log(high_obs) - np.log(total)
+    far = np.flatnonzero((low_obs < _LINEAR_FLOOR) | (high_obs < _LINEAR_FLOOR))
+    if far.size:
+        row_low[far], row_high[far] = _log_space_tails(logp[far], obs[far])
+    k = np.arange(lower.shape[1])[None, :]
+    inside = k <= end[:, None]
+    row_limits = {}
+    for t in levels:
+        ok_low = inside & (lower >= t * total[:, None])
+        ok_high = inside & (upper >= t * total[:, None])
+        lowest = np.where(ok_low.any(axis=1), np.argmax(ok_low, axis=1), np.nan)
+        highest = np.where(ok_high.any(axis=1), k.size - 1 - np.argmax(ok_high[:, ::-1], axis=1), np.nan)
+        row_limits[t] = (lowest, highest)
+    return row_low, row_high, row_limits
+
+
 def mid_p_tails(
     x: ArrayLike, n: ArrayLike, expected: ArrayLike, strength: float, levels: tuple[float, ...] = ()
 ) -> tuple[np.ndarray, np.ndarray, dict[float, tuple[np.ndarray, np.ndarray]]]:
@@ -113,39 +208,31 @@ def mid_p_tails(
     log_high = np.full(x_arr.shape, np.nan)
     limits = {t: (np.full(x_arr.shape, np.nan), np.full(x_arr.shape, np.nan)) for t in levels}
     valid = np.flatnonzero((n_arr > 0) & np.isfinite(e_arr))
-    order = valid[np.argsort(n_arr[valid], kind="stable")]
-    for rows in _chunks(order, n_arr):
-        size = n_arr[rows]
-        k = np.arange(int(size.max()) + 1, dtype=float)[None, :]
-        logp = _padded_logpmf(size, e_arr[rows], strength)
-        # The sums run on probabilities scaled so each row's mode is 1: one exp per cell and
-        # two cumulative sums, instead of log-space accumulation (exp and log1p per cell,
-        # three times). Sums of positive terms only, never 1 - F, so a small tail keeps its
-        # relative precision; a tail beyond the floating-point range falls back to log space.
-        mass = np.exp(logp - logp.max(axis=1, keepdims=True))
-        total = mass.sum(axis=1)
-        zero = np.zeros((rows.size, 1))
-        below = np.concatenate([zero, np.cumsum(mass, axis=1)[:, :-1]], axis=1)
-        above = np.concatenate([np.cumsum(mass[:, ::-1], axis=1)[:, ::-1][:, 1:], zero], axis=1)
-        lower = below + 0.5 * mass
-        upper = above + 0.5 * mass
-        obs = x_arr[rows].astype(np.intp)[:, None]
-        low_obs = np.take_along_axis(lower, obs, axis=1)[:, 0]
-        high_obs = np.take_along_axis(upper, obs, axis=1)[:, 0]
-        with np.errstate(divide="ignore"):
-            log_low[rows] = np.log(low_obs) - np.log(total)
-            log_high[rows] = np.log(high_obs) - np.log(total)
-        far = np.flatnonzero((low_obs < _LINEAR_FLOOR) | (high_obs < _LINEAR_FLOOR))
-        if far.size:
-            log_low[rows[far]], log_high[rows[far]] = _log_space_tails(logp[far], obs[far])
-        inside = k <= size[:, None]
-        for t, (lim_low, lim_high) in limits.items():
-            ok_low = inside & (lower >= t * total[:, None])
-            ok_high = inside & (upper >= t * total[:, None])
-            first = np.argmax(ok_low, axis=1).astype(float)
-            last = (k.size - 1 - np.argmax(ok_high[:, ::-1], axis=1)).astype(float)
-            lim_low[rows] = np.where(ok_low.any(axis=1), first / size, np.nan)
-            lim_high[rows] = np.where(ok_high.any(axis=1), last / size, np.nan)
+    # Mirror rows with an expected rate above 1/2 (count the other answers, swap the tails):
+    # then the lighter tail is always the upper one, and `_window_ends` may cut it short.
+    flip = np.zeros(x_arr.shape, dtype=bool)
+    flip[valid] = e_arr[valid] > 0.5
+    x_o = np.where(flip, n_arr - x_arr, x_arr)
+    e_o = np.where(flip, 1.0 - e_arr, e_arr)
+    ends = n_arr.copy()
+    ends[valid] = _window_ends(x_o[valid], n_arr[valid], e_o[valid], strength)
+    order = valid[np.argsort(ends[valid], kind="stable")]
+    chunks = _chunks(order, ends)
+    work = [(n_arr[rows], ends[rows], e_o[rows], x_o[rows]) for rows in chunks]
+    # Chunks are independent and NumPy releases the GIL inside each operation, so a large
+    # table uses every core; a small one stays in this thread (a pool costs more than it saves).
+    if len(work) > 1 and ends[valid].sum() > _THREADED_CELLS and _WORKERS > 1:
+        with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+            results = list(pool.map(lambda args: _chunk_tails(*args, strength, levels), work))
+    else:
+        results = [_chunk_tails(*args, strength, levels) for args in work]
+    for rows, (row_low, row_high, row_limits) in zip(chunks, results, strict=True):
+        mirrored, size = flip[rows], n_arr[rows]
+        log_low[rows] = np.where(mirrored, row_high, row_low)
+        log_high[rows] = np.where(mirrored, row_low, row_high)
+        for t, (lowest, highest) in row_limits.items():
+            limits[t][0][rows] = np.where(mirrored, size - highest, lowest) / size
+            limits[t][1][rows] = np.where(mirrored, size - lowest, highest) / size
     return log_low, log_high, limits
 
 
@@ -158,14 +245,23 @@ def z_from_tails(log_low: np.ndarray, log_high: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(log_low), np.where(below, z_low, z_high), np.nan)
 
 
-def funnel_curve(n_grid: ArrayLike, expected: float, strength: float, tail: float) -> tuple[np.ndarray, np.ndarray]:
-    """Method 2 funnel limits for a grid of sizes (for charts): lowest and highest rate inside.
+def funnel_curves(
+    n_grid: ArrayLike, expected: float, strength: float, tails: tuple[float, ...]
+) -> dict[float, tuple[np.ndarray, np.ndarray]]:
+    """Method 2 funnel limits for a grid of sizes at several tail areas, from one pass over the counts.
 
     Same rule as the bands: a rate k/n is inside when both its mid-p tails under
-    BetaBinomial(n, eM, (1 - e)M) are >= `tail` (e.g. 0.025 for 95%, 0.001 for 99.8%).
-    For a group without case mix use e = the group's centre (the `expected` of a
-    typical agency) and M = the table's `band_strength`.
+    BetaBinomial(n, eM, (1 - e)M) are >= the tail area (e.g. 0.025 for 95%, 0.001 for
+    99.8%). For a group without case mix use e = the group's centre (the `expected` of
+    a typical agency) and M = the table's `band_strength`.
     """
     n_arr = np.atleast_1d(np.asarray(n_grid, dtype=float))
-    _, _, limits = mid_p_tails(np.zeros(n_arr.size), n_arr, np.full(n_arr.size, expected), strength, (tail,))
-    return limits[tail]
+    # The observed count plays no part in the limits; the centre keeps every row's window short.
+    centre = np.round(n_arr * expected)
+    _, _, limits = mid_p_tails(centre, n_arr, np.full(n_arr.size, expected), strength, tuple(tails))
+    return limits
+
+
+def funnel_curve(n_grid: ArrayLike, expected: float, strength: float, tail: float) -> tuple[np.ndarray, np.ndarray]:
+    """Method 2 funnel limits at one tail area: lowest and highest rate inside (see `funnel_curves`)."""
+    return funnel_curves(n_grid, expected, strength, (tail,))[tail]

@@ -19,8 +19,9 @@ from scipy import special, stats
 
 from ranking.v2.casemix import remove_offset
 
-# Rows of the I x I comparison matrix processed at a time (memory bound for large groups).
-_ROWS = 512
+# Rows of the I x I comparison matrix processed at a time: blocks of a few hundred thousand
+# pairs stay in the CPU cache (512 rows at 4,700 agencies took a third longer; issue 16).
+_ROWS = 64
 
 
 def arcsine_estimates(x: np.ndarray, n: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +99,7 @@ def simultaneous_rank_sets(est: np.ndarray, se: np.ndarray, alpha: float) -> tup
             # z > 0: agency j (the column) is better than agency i (the row).
             yield rows, (est[None, :] - est[rows, None]) / np.sqrt(var[None, :] + var[rows, None])
 
-    strictest = float(_holm_cutoffs(pairs, alpha)[0])  # the cutoff of the largest |z|
+    strictest = float(-special.ndtri(alpha / (2.0 * pairs)))  # the cutoff of the largest |z| (Holm's first step)
     loosest = float(-special.ndtri(alpha / 2.0))  # the cutoff of the smallest
     sure, smallest_sure, middle = 0, np.inf, []
     for rows, z in blocks():

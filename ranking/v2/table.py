@@ -6,6 +6,7 @@ meaning and shapes, plus the method 2 additions documented in `league_table`.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ from ranking.v2.variance import fit_spread, shifted
 METHOD_VERSION_2 = "2.0.0"
 MIN_AGENCIES_FOR_SPREAD = 3
 MIN_AGENCIES_FOR_RANKS = 3
+# Groups with at least this many agencies compute bands, scores and rank sets in parallel threads.
+_PARALLEL_AGENCIES = 500
 
 
 @dataclass(frozen=True)
@@ -145,10 +148,28 @@ def _bands(
     }
 
 
+def _rank_sets(
+    x: np.ndarray, n: np.ndarray, offset: np.ndarray, alpha: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Marginal and simultaneous (1 - alpha) rank sets of the given agencies: low, high, set low, set high."""
+    est, se = arcsine_estimates(x, n, offset)
+    return (*marginal_rank_sets(est, se, alpha), *simultaneous_rank_sets(est, se, alpha))
+
+
 def _ranks(
-    x: np.ndarray, n: np.ndarray, offset: np.ndarray, score: np.ndarray, eligible: np.ndarray, rho: float, params
+    x: np.ndarray,
+    n: np.ndarray,
+    offset: np.ndarray,
+    score: np.ndarray,
+    eligible: np.ndarray,
+    rho: float,
+    params: MethodParams2,
+    sets: tuple[np.ndarray, ...] | None = None,
 ) -> dict[str, Any]:
-    """Point ranks, marginal and simultaneous rank sets, and why an agency is not ranked."""
+    """Point ranks, marginal and simultaneous rank sets, and why an agency is not ranked.
+
+    `sets` are the eligible agencies' `_rank_sets`, when already computed.
+    """
     count = x.size
     rankable = bool(
         eligible.sum() >= MIN_AGENCIES_FOR_RANKS and np.isfinite(rho) and rho >= params.rankability_threshold
@@ -163,11 +184,9 @@ def _ranks(
     out = {k: np.full(count, np.nan) for k in ("rank", "rank_low", "rank_high", "rank_set_low", "rank_set_high")}
     reason = np.where(n > 0, np.where(eligible, group_reason, "few_answers"), "no_answers").astype("<U16")
     if ranked.any():
-        est, se = arcsine_estimates(x[ranked], n[ranked], offset[ranked])
         point = point_ranks(score[ranked])
-        alpha = 1.0 - params.rank_level
-        low, high = marginal_rank_sets(est, se, alpha)
-        set_low, set_high = simultaneous_rank_sets(est, se, alpha)
+        # Ranked agencies are all the eligible ones here, so precomputed sets apply as they are.
+        low, high, set_low, set_high = sets or _rank_sets(x[ranked], n[ranked], offset[ranked], 1.0 - params.rank_level)
         out["rank"][ranked] = point
         # A set always holds the published point rank (shrinkage can reorder close agencies).
         out["rank_low"][ranked] = np.minimum(low, np.floor(point))
@@ -175,6 +194,53 @@ def _ranks(
         out["rank_set_low"][ranked] = np.minimum(set_low, out["rank_low"][ranked])
         out["rank_set_high"][ranked] = np.maximum(set_high, out["rank_high"][ranked])
     return {**out, "ranked": ranked, "rank_reason": reason, "rankable": rankable, "unranked_reason": group_reason}
+
+
+def _scores(
+    x_arr: np.ndarray,
+    n_arr: np.ndarray,
+    offset: np.ndarray,
+    has_data: np.ndarray,
+    eligible: np.ndarray,
+    params: MethodParams2,
+) -> tuple[Any, dict[str, np.ndarray], float]:
+    """Posterior scores (grid mixture) and the rankability of the `eligible` agencies."""
+
+    prior = HyperPrior(
+        m_min=params.grid_m_min,
+        m_max=params.grid_m_max,
+        m_points=params.grid_m_points,
+        mu_points=params.grid_mu_points,
+        mu_width=params.grid_mu_width,
+        power=params.grid_prior_power,
+        spike=params.prior_spike,
+        contamination=params.prior_contamination,
+        keep_mass=params.grid_keep_mass,
+    )
+    post = grid_posterior(
+        x_arr[has_data],
+        n_arr[has_data],
+        offset[has_data],
+        level=params.credible_level,
+        prior=prior,
+        temper=params.prior_temper,
+    )
+    scores = {k: np.full(n_arr.size, np.nan) for k in ("score", "score_low", "score_high", "score_sd", "a", "b")}
+    off = offset[has_data]
+    scores["score"][has_data] = remove_offset(post.mean, off)
+    scores["score_low"][has_data] = remove_offset(post.low, off)
+    scores["score_high"][has_data] = remove_offset(post.high, off)
+    scores["score_sd"][has_data] = post.sd * remove_offset_slope(post.mean, off)
+    # The Beta with the mixture posterior's mean and variance (of the unadjusted rate).
+    total = post.mean * (1.0 - post.mean) / np.maximum(post.sd**2, 1e-300) - 1.0
+    scores["a"][has_data] = post.mean * total
+    scores["b"][has_data] = (1.0 - post.mean) * total
+
+    mean_ref = post.alpha / (post.alpha + post.beta)
+    rho = (
+        rankability(post.tau2_logit, n_arr[eligible], mean_ref) if eligible.sum() >= MIN_AGENCIES_FOR_RANKS else np.nan
+    )
+    return post, scores, rho
 
 
 def league_table(
@@ -214,44 +280,23 @@ def league_table(
     expected = np.where(responses - n_arr > 0, expected, np.nan)
     offset = np.where(np.isfinite(expected), odds_offset(expected, group), 0.0)
     fit = has_data & np.isfinite(expected)
-    bands = _bands(x_arr, n_arr, expected, fit, params)
-
-    prior = HyperPrior(
-        m_min=params.grid_m_min,
-        m_max=params.grid_m_max,
-        m_points=params.grid_m_points,
-        mu_points=params.grid_mu_points,
-        mu_width=params.grid_mu_width,
-        power=params.grid_prior_power,
-        spike=params.prior_spike,
-        contamination=params.prior_contamination,
-        keep_mass=params.grid_keep_mass,
-    )
-    post = grid_posterior(
-        x_arr[has_data],
-        n_arr[has_data],
-        offset[has_data],
-        level=params.credible_level,
-        prior=prior,
-        temper=params.prior_temper,
-    )
-    scores = {k: np.full(n_arr.size, np.nan) for k in ("score", "score_low", "score_high", "score_sd", "a", "b")}
-    off = offset[has_data]
-    scores["score"][has_data] = remove_offset(post.mean, off)
-    scores["score_low"][has_data] = remove_offset(post.low, off)
-    scores["score_high"][has_data] = remove_offset(post.high, off)
-    scores["score_sd"][has_data] = post.sd * remove_offset_slope(post.mean, off)
-    # The Beta with the mixture posterior's mean and variance (of the unadjusted rate).
-    total = post.mean * (1.0 - post.mean) / np.maximum(post.sd**2, 1e-300) - 1.0
-    scores["a"][has_data] = post.mean * total
-    scores["b"][has_data] = (1.0 - post.mean) * total
-
     eligible = has_data & (n_arr >= params.min_rank_n)
-    mean_ref = post.alpha / (post.alpha + post.beta)
-    rho = (
-        rankability(post.tau2_logit, n_arr[eligible], mean_ref) if eligible.sum() >= MIN_AGENCIES_FOR_RANKS else np.nan
-    )
-    ranks = _ranks(x_arr, n_arr, offset, scores["score"], eligible, rho, params)
+    # The bands, the scores and the rank sets share no intermediate result, and all three are
+    # NumPy work that mostly releases the GIL: a large group computes them side by side. The
+    # rank sets need only the counts, so they are computed for every eligible agency while the
+    # scores decide whether the group is rankable (if not, they are not used).
+    if n_arr.size >= _PARALLEL_AGENCIES and eligible.sum() >= MIN_AGENCIES_FOR_RANKS:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pending_bands = pool.submit(_bands, x_arr, n_arr, expected, fit, params)
+            alpha = 1.0 - params.rank_level
+            pending_sets = pool.submit(_rank_sets, x_arr[eligible], n_arr[eligible], offset[eligible], alpha)
+            post, scores, rho = _scores(x_arr, n_arr, offset, has_data, eligible, params)
+            ranks = _ranks(x_arr, n_arr, offset, scores["score"], eligible, rho, params, pending_sets.result())
+            bands = pending_bands.result()
+    else:
+        bands = _bands(x_arr, n_arr, expected, fit, params)
+        post, scores, rho = _scores(x_arr, n_arr, offset, has_data, eligible, params)
+        ranks = _ranks(x_arr, n_arr, offset, scores["score"], eligible, rho, params)
 
     keys = np.zeros(n_arr.size, dtype=int) if parent_keys is None else parent_keys
     suppressed = disclosure_mask(n_arr, keys, low=1, high=params.suppress_below - 1)

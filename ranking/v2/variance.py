@@ -133,8 +133,9 @@ def fit_spread(
     converged = False
     seen: list[np.ndarray] = []
     iteration = 0
+    tails = None  # the tails under the current (shift, strength), while they are current
     for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
-        log_low, log_high, _ = mid_p_tails(x, n, shifted(e, shift), strength)
+        log_low, log_high, _ = tails = mid_p_tails(x, n, shifted(e, shift), strength)
         kept = np.minimum(log_low, log_high) >= np.log(exclude_tail)
         if any(np.array_equal(kept, old) for old in seen):
             converged = True
@@ -143,10 +144,12 @@ def fit_spread(
         if kept.sum() < 2:
             break
         shift, strength = ml_fit(x[kept], n[kept], e[kept], (shift, strength), m_min, m_max)
+        tails = None
     # Final refit on every agency inside the wider `final_tail` limits of the core fit: agencies
     # between the two limits are ordinary tail members, and leaving them out would shrink the
     # spread (5-10% too little in clean groups); true outliers stay beyond the wider limits.
-    log_low, log_high, _ = mid_p_tails(x, n, shifted(e, shift), strength)
+    # The loop usually ends on tails of the fit it kept, and those are reused, not recomputed.
+    log_low, log_high, _ = tails or mid_p_tails(x, n, shifted(e, shift), strength)
     kept = np.minimum(log_low, log_high) >= np.log(final_tail)
     if kept.sum() >= 2:
         shift, strength = ml_fit(x[kept], n[kept], e[kept], (shift, strength), m_min, m_max)

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from scipy import stats
 
-from ranking.v2.predictive import funnel_curve
+from ranking.v2.predictive import funnel_curves
 from ranking.v2.variance import shifted
 from survey.models import Snapshot, SnapshotEntry
 from survey.vocabulary import BAND_LABELS, FLAG_BANDS
@@ -143,9 +143,11 @@ def _draw(snapshot: Snapshot, kind: str, locale: str) -> str:
         centre = float(shifted(np.array(centre), summary.get("band_shift") or 0.0))
         strength = summary.get("band_strength") or math.inf  # stored as null when infinite (no spread)
 
-        def limits(grid: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+        def limits(grid: np.ndarray, zs: tuple[float, ...]) -> dict[float, tuple[np.ndarray, np.ndarray]]:
             # Exact limits exist for whole numbers of answers only.
-            return funnel_curve(np.maximum(np.round(grid), 1.0), centre, strength, float(stats.norm.sf(z)))
+            tails = {z: float(stats.norm.sf(z)) for z in zs}
+            curves = funnel_curves(np.maximum(np.round(grid), 1.0), centre, strength, tuple(tails.values()))
+            return {z: curves[tail] for z, tail in tails.items()}
 
     return funnel_svg(
         [e.responses for e in shown],

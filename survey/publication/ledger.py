@@ -29,9 +29,24 @@ def canonical(value: Any) -> Any:
     return clean_number(value)
 
 
+def _plain_number(value: Any) -> Any:
+    """json's hook for what it cannot write itself: NumPy integers and booleans (floats are floats)."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def canonical_json(content: dict[str, Any]) -> str:
     """Sorted keys, no whitespace, UTF-8 text: the same content always gives the same bytes."""
-    return json.dumps(canonical(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    options = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False, "allow_nan": False}
+    try:
+        # Content is nearly always clean already (publication cleans every figure), and the
+        # encoder alone is several times faster than walking it in Python first (issue 16).
+        # It writes exactly what `canonical` would for string keys (a NumPy float is a float, a
+        # tuple a list); content has no other keys, since `verify` reads it back from JSON.
+        return json.dumps(content, default=_plain_number, **options)
+    except (ValueError, TypeError):  # a NaN or infinity to write as null, or a non-string key
+        return json.dumps(canonical(content), **options)
 
 
 def chain_hash(previous_hash: str | None, content: dict[str, Any]) -> str:
