@@ -19,6 +19,7 @@ import survey.publication.store
 from ranking.periods import parse_period
 from survey import create_app, publication
 from survey.extensions import db
+from survey.publication.charts import load_chart_library
 
 
 def peak_rss_mb() -> float:
@@ -50,6 +51,9 @@ def publish(period: str, charts: bool, correction: str | None) -> dict:
     app = create_app()
     with app.app_context():
         db.session.execute(db.text("SELECT 1"))  # connect before the baseline
+        # As the scheduler unit does when it starts (survey.scheduler.run_in_foreground): matplotlib
+        # is imported once per publishing process, not inside each publication.
+        load_chart_library()
         baseline = peak_rss_mb()
         aggregation = timed_aggregation()
         # The integrity checks publish() runs first (issue 11): they scan the month's answers.

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
 from ranking.periods import CITY_TZ
+from survey.publication.charts import load_chart_library
 from survey.publication.jobs import run_publication
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,8 @@ def build_scheduler(
 def run_in_foreground(app: Flask, kinds: tuple[str, ...]) -> None:
     """Run the given jobs in this process until it is stopped (``flask jobs run``, a systemd unit)."""
     scheduler = build_scheduler(app, kinds, BlockingScheduler)
+    if "publication" in kinds:  # a process of its own: the chart library's memory is no web worker's
+        load_chart_library()
     log.info("jobs running in the foreground: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     scheduler.start()  # returns on SIGTERM/SIGINT (APScheduler's blocking scheduler shuts down)
 

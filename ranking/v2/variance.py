@@ -24,7 +24,7 @@ import numpy as np
 from scipy import optimize, special, stats
 
 from ranking.bayes import _log_rising
-from ranking.v2.predictive import mid_p_tails
+from ranking.v2.predictive import screening_tails
 
 # Median of a chi-square with one degree of freedom: the robust start matches it.
 CHI2_1_MEDIAN = float(stats.chi2.ppf(0.5, 1))
@@ -135,7 +135,8 @@ def fit_spread(
     iteration = 0
     tails = None  # the tails under the current (shift, strength), while they are current
     for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
-        log_low, log_high, _ = tails = mid_p_tails(x, n, shifted(e, shift), strength)
+        # Only which agencies are kept depends on these tails: the screening sums decide it.
+        log_low, log_high = tails = screening_tails(x, n, shifted(e, shift), strength)
         kept = np.minimum(log_low, log_high) >= np.log(exclude_tail)
         if any(np.array_equal(kept, old) for old in seen):
             converged = True
@@ -149,7 +150,7 @@ def fit_spread(
     # between the two limits are ordinary tail members, and leaving them out would shrink the
     # spread (5-10% too little in clean groups); true outliers stay beyond the wider limits.
     # The loop usually ends on tails of the fit it kept, and those are reused, not recomputed.
-    log_low, log_high, _ = tails or mid_p_tails(x, n, shifted(e, shift), strength)
+    log_low, log_high = tails or screening_tails(x, n, shifted(e, shift), strength)
     kept = np.minimum(log_low, log_high) >= np.log(final_tail)
     if kept.sum() >= 2:
         shift, strength = ml_fit(x[kept], n[kept], e[kept], (shift, strength), m_min, m_max)

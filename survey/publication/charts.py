@@ -161,6 +161,11 @@ def _draw(snapshot: Snapshot, kind: str, locale: str) -> str:
     )
 
 
+def load_chart_library() -> None:
+    """Import matplotlib now: a process that publishes pays its ~0.5 s once at start, not inside a publication."""
+    import ranking.charts  # noqa: F401
+
+
 def render_snapshot_charts(snapshot: Snapshot, locale: str | None = None) -> tuple[str, str]:
     """Funnel and caterpillar SVGs of the published (non-suppressed) figures, in ``locale`` (default: the site's)."""
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]

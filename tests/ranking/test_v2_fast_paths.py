@@ -2,7 +2,8 @@
 
 * `mid_p_tails` mirrors rows with an expected rate above 1/2 and stops each row's sums where
   the upper tail can no longer matter (`_window_ends`); chunks may run in threads.
-* `fit_spread` reuses the tails of the fit it kept instead of computing them again.
+* `fit_spread` decides which agencies it keeps with `screening_tails` (the shorter side of each
+  count, normalised analytically) and reuses the tails of the fit it kept.
 * `league_table` computes the bands, the scores and the rank sets side by side for large groups.
 
 Each is compared with the plain computation (windows, threads and parallel groups switched
@@ -17,7 +18,7 @@ from scipy import stats
 
 from ranking.stats import Z95, Z998
 from ranking.v2 import predictive, table
-from ranking.v2.predictive import mid_p_tails
+from ranking.v2.predictive import mid_p_tails, screening_tails
 from ranking.v2.table import league_table
 
 TAILS = (float(stats.norm.sf(Z95)), float(stats.norm.sf(Z998)))
@@ -87,3 +88,25 @@ def test_parallel_group_equals_serial(monkeypatch, seed):
         else:
             assert parallel[key] == value or (value != value and parallel[key] != parallel[key]), key
     assert parallel["ranked"].sum() > 100  # the rank sets were used, not skipped
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    strength=st.one_of(st.floats(1.0, 1e6), st.just(np.inf)),
+    largest=st.sampled_from([40, 2_000, 60_000]),
+)
+def test_screening_tails_decide_like_the_exact_sums(seed, strength, largest):
+    rng = np.random.default_rng(seed)
+    size = rng.integers(1, largest, 60).astype(float)
+    mean = rng.uniform(0.02, 0.98, 60)
+    rate = np.where(rng.random(60) < 0.7, rng.beta(mean * 30 + 1, (1 - mean) * 30 + 1), rng.random(60))
+    x = np.round(rate * size)
+    low, high = screening_tails(x, size, mean, strength)
+    exact_low, exact_high, _ = mid_p_tails(x, size, mean, strength)
+    np.testing.assert_allclose(np.exp(low), np.exp(exact_low), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(np.exp(high), np.exp(exact_high), rtol=0, atol=1e-9)
+    for tail in (0.005, 0.001):  # the fit's two exclusion levels
+        np.testing.assert_array_equal(
+            np.minimum(low, high) >= np.log(tail), np.minimum(exact_low, exact_high) >= np.log(tail)
+        )
