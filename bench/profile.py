@@ -53,7 +53,7 @@ def summarise(stacks: Path, top: int = 25) -> str:
     total = 0
     for line in stacks.read_text().splitlines():
         frames, _, count = line.rpartition(" ")
-        if not frames:
+        if not frames or not count.isdigit():  # py-spy splits a process title holding a newline
             continue
         samples = int(count)
         total += samples
