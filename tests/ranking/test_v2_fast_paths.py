@@ -31,19 +31,24 @@ def plain_tails(*args):
         return mid_p_tails(*args)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    strength=st.one_of(st.floats(1.0, 1e6), st.just(np.inf)),
-    largest=st.sampled_from([40, 2_000, 60_000]),
-)
-def test_windowed_tails_equal_full_sums(seed, strength, largest):
+def random_agencies(seed: int, largest: int, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts, sizes and expected rates: ordinary agencies, and outliers far beyond either limit."""
     rng = np.random.default_rng(seed)
-    size = rng.integers(1, largest, 40).astype(float)
-    mean = rng.uniform(0.02, 0.98, 40)
-    # Ordinary agencies, and outliers far beyond either limit.
-    rate = np.where(rng.random(40) < 0.7, rng.beta(mean * 30 + 1, (1 - mean) * 30 + 1), rng.random(40))
-    x = np.round(rate * size)
+    size = rng.integers(1, largest, count).astype(float)
+    mean = rng.uniform(0.02, 0.98, count)
+    rate = np.where(rng.random(count) < 0.7, rng.beta(mean * 30 + 1, (1 - mean) * 30 + 1), rng.random(count))
+    return np.round(rate * size), size, mean
+
+
+seeds = st.integers(0, 2**32 - 1)
+strengths = st.one_of(st.floats(1.0, 1e6), st.just(np.inf))
+largest_sizes = st.sampled_from([40, 2_000, 60_000])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds, strength=strengths, largest=largest_sizes)
+def test_windowed_tails_equal_full_sums(seed, strength, largest):
+    x, size, mean = random_agencies(seed, largest, 40)
     got = mid_p_tails(x, size, mean, strength, TAILS)
     want = plain_tails(x, size, mean, strength, TAILS)
     np.testing.assert_allclose(got[0], want[0], rtol=1e-9, atol=1e-12)
@@ -91,17 +96,9 @@ def test_parallel_group_equals_serial(monkeypatch, seed):
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    strength=st.one_of(st.floats(1.0, 1e6), st.just(np.inf)),
-    largest=st.sampled_from([40, 2_000, 60_000]),
-)
+@given(seed=seeds, strength=strengths, largest=largest_sizes)
 def test_screening_tails_decide_like_the_exact_sums(seed, strength, largest):
-    rng = np.random.default_rng(seed)
-    size = rng.integers(1, largest, 60).astype(float)
-    mean = rng.uniform(0.02, 0.98, 60)
-    rate = np.where(rng.random(60) < 0.7, rng.beta(mean * 30 + 1, (1 - mean) * 30 + 1), rng.random(60))
-    x = np.round(rate * size)
+    x, size, mean = random_agencies(seed, largest, 60)
     low, high = screening_tails(x, size, mean, strength)
     exact_low, exact_high, _ = mid_p_tails(x, size, mean, strength)
     np.testing.assert_allclose(np.exp(low), np.exp(exact_low), rtol=0, atol=1e-9)
